@@ -1,0 +1,55 @@
+# noegletal — the one interface. `make` alone prints this help.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+DATA ?= data/example
+PERIOD ?=
+SEED ?= 2026
+
+.DEFAULT_GOAL := help
+.PHONY: help setup test test-fast test-spark test-update reports bench lint format example-data clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/uv:
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
+	touch $@
+
+setup: $(VENV)/.installed ## Create .venv and install noegletal with pinned dependencies (uv.lock)
+
+test: setup ## Run the whole test suite
+	$(BIN)/pytest -q
+
+test-fast: setup ## Run the tests not marked slow
+	$(BIN)/pytest -q -m "not slow and not spark"
+
+test-spark: setup ## Run the Spark-vs-DuckDB comparison (installs the spark extra)
+	$(BIN)/uv sync --frozen --inexact --extra spark --python $(BIN)/python
+	$(BIN)/pytest -q -m spark
+
+reports: setup ## Validate the example data, compute indicators and render every report
+	$(BIN)/noegletal validate $(DATA)
+	$(BIN)/noegletal indicators --data $(DATA) --period $(or $(PERIOD),latest-half) --json _output/indicators.json
+
+bench: setup ## Run the benchmarks and write benchmarks/results.json
+	$(BIN)/python benchmarks/run.py
+
+lint: setup ## ruff lint + format check
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: setup ## Format the code with ruff
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+example-data: setup ## Regenerate the committed example municipality under data/example
+	$(BIN)/noegletal example-data $(DATA) --seed $(SEED)
+
+clean: ## Remove the environment and every generated output
+	rm -rf $(VENV) _output _site .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Input data: reading, typing, privacy and validation (``DATA.md``)."""

@@ -1,0 +1,313 @@
+"""Validation rules: pandera schemas built from :mod:`noegletal.data.spec`, and cross-table
+rules that a single-table schema cannot express.
+
+Per table (pandera): cells not empty where required, closed value sets, numeric bounds,
+unique ids and keys, date order (``end_date >= start_date`` …), known ``measure_type`` per
+``area``. Across tables (here): every ``intervention_id`` in ``ledger``, ``followups`` and
+``measure_prices`` exists in ``interventions``; every ``budget_line`` in ``budget`` is defined
+in ``budget_lines``; the measure types listed on a budget line are known for its area; no
+account prefix is claimed by two budget lines. Warnings (the run goes on): ledger accounts that
+no budget line claims.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
+
+from noegletal import codes
+from noegletal.data.accounts import map_accounts, split_list
+from noegletal.data.problems import Problem
+from noegletal.data.spec import ColumnSpec, TableSpec
+
+__all__ = ["build_schema", "check_cross_table", "check_table"]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    rule: str
+    fix: str
+
+
+def _fmt_bound(value: float) -> str:
+    return f"{value:g}"
+
+
+def _column_rules(col: ColumnSpec) -> tuple[list[pa.Check], dict[str, _Rule]]:
+    checks: list[pa.Check] = []
+    rules: dict[str, _Rule] = {}
+    if col.allowed is not None:
+        name = f"{col.name}: allowed values"
+        checks.append(pa.Check.isin(list(col.allowed), name=name))
+        rules[name] = _Rule(
+            f"value not allowed (rule: one of {', '.join(col.allowed)})",
+            col.fix or f"use one of: {', '.join(col.allowed)} (or recode it in mapping.yml)",
+        )
+    if col.minimum is not None:
+        name = f"{col.name}: minimum"
+        checks.append(pa.Check.ge(col.minimum, name=name))
+        negative = col.minimum == 0
+        rules[name] = _Rule(
+            ("negative value" if negative else "value too small")
+            + f" (rule: {col.name} >= {_fmt_bound(col.minimum)})",
+            col.fix or f"use a value of at least {_fmt_bound(col.minimum)}",
+        )
+    if col.maximum is not None:
+        name = f"{col.name}: maximum"
+        checks.append(pa.Check.le(col.maximum, name=name))
+        rules[name] = _Rule(
+            f"value too large (rule: {col.name} <= {_fmt_bound(col.maximum)})",
+            col.fix or f"use a value of at most {_fmt_bound(col.maximum)}",
+        )
+    return checks, rules
+
+
+def _measure_type_known(frame: pd.DataFrame) -> pd.Series:
+    known = pd.Series(False, index=frame.index)
+    for area, types in codes.MEASURE_TYPES_BY_AREA.items():
+        known |= (frame["area"] == area) & frame["measure_type"].isin(types)
+    # Rows with an unknown area are reported by the area rule alone.
+    return known | ~frame["area"].isin(codes.AREAS) | frame["measure_type"].isna()
+
+
+def _enrolment_has_unit(frame: pd.DataFrame) -> pd.Series:
+    person = frame["person_id"] if "person_id" in frame else pd.Series(pd.NA, index=frame.index)
+    family = frame["family_id"] if "family_id" in frame else pd.Series(pd.NA, index=frame.index)
+    return person.notna() | family.notna()
+
+
+def build_schema(
+    spec: TableSpec, present: set[str]
+) -> tuple[pa.DataFrameSchema, dict[str, _Rule]]:
+    """The pandera schema of a table, limited to the columns ``present`` in the file."""
+    columns: dict[str, pa.Column] = {}
+    rules: dict[str, _Rule] = {}
+    for col in spec.columns:
+        if col.name not in present:
+            continue
+        checks, col_rules = _column_rules(col)
+        rules.update(col_rules)
+        columns[col.name] = pa.Column(
+            dtype=None, checks=checks, nullable=col.nullable, unique=col.unique, required=True
+        )
+    frame_checks: list[pa.Check] = []
+    for earlier, later in spec.ordered:
+        if earlier in present and later in present:
+            name = f"{later}: order"
+            frame_checks.append(
+                pa.Check(
+                    _ordered(earlier, later),
+                    name=name,
+                )
+            )
+            rules[name] = _Rule(
+                f"{later} before {earlier} (rule: {later} >= {earlier})",
+                f"correct the dates, or leave {later} empty if it has not happened yet",
+            )
+    if spec.name == "interventions" and {"area", "measure_type"} <= present:
+        name = "measure_type: known for area"
+        frame_checks.append(pa.Check(_measure_type_known, name=name))
+        rules[name] = _Rule(
+            "measure_type not known for the row's area (rule: children use the staircase "
+            "codes, adults the adults' codes in DATA.md)",
+            "use a code from docs/data-contract.md, or recode it in mapping.yml",
+        )
+    if spec.name == "cross_sector_enrolments":
+        name = "person_id: person or family"
+        frame_checks.append(pa.Check(_enrolment_has_unit, name=name))
+        rules[name] = _Rule(
+            "neither person_id nor family_id is given (rule: an enrolment is a person or a family)",
+            "fill in person_id or family_id",
+        )
+    key = [k for k in spec.key if k in present] if len(spec.key) > 1 else None
+    if key and len(key) == len(spec.key):
+        rules["key"] = _Rule(
+            f"duplicate key (rule: one row per {' + '.join(key)})",
+            "remove or merge the duplicate rows",
+        )
+    schema = pa.DataFrameSchema(
+        columns,
+        checks=frame_checks,
+        unique=key if key and len(key) == len(spec.key) else None,
+        strict=False,
+        name=spec.name,
+    )
+    return schema, rules
+
+
+def _ordered(earlier: str, later: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def check(frame: pd.DataFrame) -> pd.Series:
+        return frame[later].isna() | frame[earlier].isna() | (frame[later] >= frame[earlier])
+
+    return check
+
+
+_GENERIC = {
+    "not_nullable": _Rule("empty cell (rule: a value is required)", "fill in the value"),
+    "field_uniqueness": _Rule(
+        "duplicate value (rule: must be unique)", "give every row its own value"
+    ),
+}
+
+
+def check_table(spec: TableSpec, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Run the table's pandera schema; every failure becomes a :class:`Problem`."""
+    schema, rules = build_schema(spec, set(frame.columns))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            schema.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        return _problems_from_failures(spec, exc.failure_cases, rules, file)
+    return []
+
+
+def _problems_from_failures(
+    spec: TableSpec, failures: pd.DataFrame, rules: dict[str, _Rule], file: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for record in failures.to_dict("records"):
+        check = str(record["check"])
+        column = record.get("column")
+        column = None if column is None or pd.isna(column) else str(column)
+        row = record.get("index")
+        row = None if row is None or pd.isna(row) else int(row)
+        if check in rules:
+            rule = rules[check]
+        elif check.startswith("multiple_fields_uniqueness"):
+            rule = rules.get("key", _GENERIC["field_uniqueness"])
+        else:
+            rule = _GENERIC.get(check, _Rule(f"rule {check} broken", "correct the value"))
+        if column is None and ":" in check:
+            column = check.split(":", 1)[0]
+        if check.startswith("multiple_fields_uniqueness"):
+            column = " + ".join(spec.key)
+        if column and column in spec.names:
+            col_fix = spec.column(column).fix
+            if check == "not_nullable" and col_fix:
+                rule = _Rule(rule.rule, col_fix)
+        value = None
+        if column in spec.names and not spec.column(column).identifier:
+            failure = record.get("failure_case")
+            if failure is not None and not (isinstance(failure, float) and np.isnan(failure)):
+                value = str(failure)
+            if check in ("not_nullable",) or ":" in check and check.endswith("order"):
+                value = None
+        if check.startswith(("multiple_fields_uniqueness", "measure_type: known")):
+            value = None
+        problems.append(Problem(file, rule.rule, rule.fix, row=row, column=column, value=value))
+    # pandera reports a dataframe-level uniqueness failure once per column of the key.
+    unique: dict[tuple[object, ...], Problem] = {}
+    for problem in problems:
+        unique.setdefault((problem.row, problem.column, problem.rule), problem)
+    return list(unique.values())
+
+
+def _missing_reference(
+    frame: pd.DataFrame, column: str, known: pd.Index, file: str, target: str
+) -> list[Problem]:
+    values = frame[column]
+    bad = values.notna() & ~values.isin(known)
+    return [
+        Problem(
+            file,
+            f"{column} not found in {target} (rule: every {column} refers to an existing row)",
+            f"add the row to {target}, or correct the {column}",
+            row=int(row),
+            column=column,
+            value=str(values[row]),
+        )
+        for row in values.index[bad]
+    ]
+
+
+def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """Rules between tables (see module docstring)."""
+    problems: list[Problem] = []
+    interventions = frames.get("interventions")
+    if interventions is not None and "intervention_id" in interventions:
+        known = pd.Index(interventions["intervention_id"].dropna().unique())
+        for table in ("ledger", "followups", "measure_prices"):
+            frame = frames.get(table)
+            if frame is not None and "intervention_id" in frame:
+                problems += _missing_reference(
+                    frame, "intervention_id", known, files[table], files["interventions"]
+                )
+    lines = frames.get("budget_lines")
+    budget = frames.get("budget")
+    if lines is not None and "budget_line" in lines:
+        known_lines = pd.Index(lines["budget_line"].dropna().unique())
+        if budget is not None and "budget_line" in budget:
+            problems += _missing_reference(
+                budget, "budget_line", known_lines, files["budget"], files["budget_lines"]
+            )
+        problems += _check_budget_lines(lines, files["budget_lines"])
+        ledger = frames.get("ledger")
+        if ledger is not None and "account" in ledger and "accounts" in lines:
+            problems += _check_unmapped_accounts(ledger, lines, files["ledger"])
+    return problems
+
+
+def _check_budget_lines(lines: pd.DataFrame, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for row, record in lines.iterrows():
+        area = record.get("area")
+        for measure in split_list(record.get("measure_types")):
+            allowed = codes.MEASURE_TYPES_BY_AREA.get(str(area), ())
+            if measure not in allowed:
+                problems.append(
+                    Problem(
+                        file,
+                        f"measure type '{measure}' is not known for area {area} "
+                        "(rule: a line lists measure types of its own area)",
+                        "use codes from docs/data-contract.md separated by ';'",
+                        row=int(row),
+                        column="measure_types",
+                    )
+                )
+        for prefix in split_list(record.get("accounts")):
+            if prefix in owner and owner[prefix] != record["budget_line"]:
+                problems.append(
+                    Problem(
+                        file,
+                        f"account prefix {prefix} is claimed by '{owner[prefix]}' and "
+                        f"'{record['budget_line']}' (rule: an account belongs to one line)",
+                        "give the prefix to one line only (a longer prefix may go to another)",
+                        row=int(row),
+                        column="accounts",
+                    )
+                )
+            owner.setdefault(prefix, str(record["budget_line"]))
+    return problems
+
+
+def _check_unmapped_accounts(
+    ledger: pd.DataFrame, lines: pd.DataFrame, file: str
+) -> list[Problem]:
+    accounts = ledger["account"].dropna().astype(str)
+    mapped = map_accounts(accounts, lines)
+    unmapped = accounts[mapped.isna()]
+    first_row = unmapped.groupby(unmapped, sort=True).apply(lambda s: int(s.index[0]))
+    return [
+        Problem(
+            file,
+            f"account {account} is not claimed by any budget line (rule: spend is mapped "
+            "through budget_lines.accounts); these bookings are left out of line totals",
+            "add the account prefix to a line in budget_lines, or ignore if intended",
+            row=row,
+            column="account",
+            value=account,
+            severity="warning",
+        )
+        for account, row in first_row.items()
+    ]
