@@ -115,7 +115,9 @@ def load_municipality(data_dir: Path) -> tuple[Municipality | None, list[Problem
         listed.append((str(entry.get("code", "")).zfill(3), str(entry.get("name", ""))))
     extract = raw.get("extract_date")
     if extract is not None and not isinstance(extract, date):
-        problems.append(_problem("'extract_date' must be a date YYYY-MM-DD", "write e.g. 2026-07-15"))
+        problems.append(
+            _problem("'extract_date' must be a date YYYY-MM-DD", "write e.g. 2026-07-15")
+        )
         extract = None
     lookback = int((raw.get("forecast") or {}).get("lookback_months", 24))
     if problems and any(p.rule.startswith(("'name'", "'code'")) for p in problems):

@@ -180,7 +180,9 @@ def commitment_cost(
     """
     segments = price_segments(interventions, measure_prices)
     per_segment = _cost_of_segments(segments, int(day_number(first)), int(day_number(last)))
-    return np.bincount(segments["row"].to_numpy(), weights=per_segment, minlength=len(interventions))
+    return np.bincount(
+        segments["row"].to_numpy(), weights=per_segment, minlength=len(interventions)
+    )
 
 
 def annual_cost_on(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-
 __all__ = ["account_prefixes", "map_accounts", "split_list"]
 
 
@@ -19,7 +18,6 @@ def split_list(text: object) -> list[str]:
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
         return []
     return [part.strip() for part in str(text).split(";") if part.strip()]
-
 
 
 def account_prefixes(budget_lines: pd.DataFrame) -> pd.DataFrame:

@@ -229,7 +229,10 @@ def inspect_data_dir(
         result.notes += notes
         result.sources[name] = raw.source
         files[name] = path.name
-        result.problems += check_table(spec, frame, path.name)
+        unreadable = {(p.row, p.column) for p in problems}
+        result.problems += [
+            p for p in check_table(spec, frame, path.name) if (p.row, p.column) not in unreadable
+        ]
         result.frames[name] = frame
     config_path = data_dir / CONFIG_FILE
     if config_path.exists():

@@ -90,12 +90,15 @@ def _format_group(group: ProblemGroup) -> str:
         head = f"{where}: {group.rule}"
     elif group.rows:
         shown = ", ".join(str(r) for r in group.rows[:FIRST_ROWS_SHOWN])
-        more = f", … ({group.count - FIRST_ROWS_SHOWN} more)" if group.count > FIRST_ROWS_SHOWN else ""
+        more = (
+            f", … ({group.count - FIRST_ROWS_SHOWN} more)" if group.count > FIRST_ROWS_SHOWN else ""
+        )
         head = f"{where}: {group.rule} — {group.count} rows: {shown}{more}"
     else:
         head = f"{where}: {group.rule}"
     if group.values:
-        head += f" (values: {', '.join(repr(v) for v in group.values)})"
+        label = "value" if len(group.values) == 1 else "values"
+        head += f" ({label}: {', '.join(repr(v) for v in group.values)})"
     return f"{head}\n    fix: {group.fix}" if group.fix else head
 
 

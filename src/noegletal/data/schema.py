@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
 
 with warnings.catch_warnings():
@@ -47,14 +46,15 @@ def _column_rules(col: ColumnSpec) -> tuple[list[pa.Check], dict[str, _Rule]]:
     rules: dict[str, _Rule] = {}
     if col.allowed is not None:
         name = f"{col.name}: allowed values"
-        checks.append(pa.Check.isin(list(col.allowed), name=name))
+        allowed = list(col.allowed)
+        checks.append(pa.Check(lambda s, a=allowed: s.isin(a), name=name))
         rules[name] = _Rule(
             f"value not allowed (rule: one of {', '.join(col.allowed)})",
             col.fix or f"use one of: {', '.join(col.allowed)} (or recode it in mapping.yml)",
         )
     if col.minimum is not None:
         name = f"{col.name}: minimum"
-        checks.append(pa.Check.ge(col.minimum, name=name))
+        checks.append(pa.Check(lambda s, m=col.minimum: s >= m, name=name))
         negative = col.minimum == 0
         rules[name] = _Rule(
             ("negative value" if negative else "value too small")
@@ -63,7 +63,7 @@ def _column_rules(col: ColumnSpec) -> tuple[list[pa.Check], dict[str, _Rule]]:
         )
     if col.maximum is not None:
         name = f"{col.name}: maximum"
-        checks.append(pa.Check.le(col.maximum, name=name))
+        checks.append(pa.Check(lambda s, m=col.maximum: s <= m, name=name))
         rules[name] = _Rule(
             f"value too large (rule: {col.name} <= {_fmt_bound(col.maximum)})",
             col.fix or f"use a value of at most {_fmt_bound(col.maximum)}",
@@ -85,9 +85,7 @@ def _enrolment_has_unit(frame: pd.DataFrame) -> pd.Series:
     return person.notna() | family.notna()
 
 
-def build_schema(
-    spec: TableSpec, present: set[str]
-) -> tuple[pa.DataFrameSchema, dict[str, _Rule]]:
+def build_schema(spec: TableSpec, present: set[str]) -> tuple[pa.DataFrameSchema, dict[str, _Rule]]:
     """The pandera schema of a table, limited to the columns ``present`` in the file."""
     columns: dict[str, pa.Column] = {}
     rules: dict[str, _Rule] = {}
@@ -167,8 +165,30 @@ def check_table(spec: TableSpec, frame: pd.DataFrame, file: str) -> list[Problem
             warnings.simplefilter("ignore")
             schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
-        return _problems_from_failures(spec, exc.failure_cases, rules, file)
+        problems = _problems_from_failures(spec, exc.failure_cases, rules, file)
+        return [_with_value(p, spec, frame) for p in problems]
     return []
+
+
+def _with_value(problem: Problem, spec: TableSpec, frame: pd.DataFrame) -> Problem:
+    """Show the offending cell of a non-identifier column (never for identifier columns)."""
+    column = problem.column
+    if (
+        problem.value is not None
+        or problem.row is None
+        or column not in frame.columns
+        or spec.column(column).identifier
+        or problem.rule.startswith("empty cell")
+    ):
+        return problem
+    value = frame.at[problem.row, column]
+    if pd.isna(value):
+        return problem
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.strftime("%Y-%m-%d %H:%M") if value != value.normalize() else value.date()
+    return replace(problem, value=str(value))
 
 
 def _problems_from_failures(
@@ -187,7 +207,7 @@ def _problems_from_failures(
             rule = rules.get("key", _GENERIC["field_uniqueness"])
         else:
             rule = _GENERIC.get(check, _Rule(f"rule {check} broken", "correct the value"))
-        if column is None and ":" in check:
+        if check in rules and ":" in check:
             column = check.split(":", 1)[0]
         if check.startswith("multiple_fields_uniqueness"):
             column = " + ".join(spec.key)
@@ -195,15 +215,8 @@ def _problems_from_failures(
             col_fix = spec.column(column).fix
             if check == "not_nullable" and col_fix:
                 rule = _Rule(rule.rule, col_fix)
+        # Cell values are filled in from the frame by _with_value (never for identifiers).
         value = None
-        if column in spec.names and not spec.column(column).identifier:
-            failure = record.get("failure_case")
-            if failure is not None and not (isinstance(failure, float) and np.isnan(failure)):
-                value = str(failure)
-            if check in ("not_nullable",) or ":" in check and check.endswith("order"):
-                value = None
-        if check.startswith(("multiple_fields_uniqueness", "measure_type: known")):
-            value = None
         problems.append(Problem(file, rule.rule, rule.fix, row=row, column=column, value=value))
     # pandera reports a dataframe-level uniqueness failure once per column of the key.
     unique: dict[tuple[object, ...], Problem] = {}
@@ -291,9 +304,7 @@ def _check_budget_lines(lines: pd.DataFrame, file: str) -> list[Problem]:
     return problems
 
 
-def _check_unmapped_accounts(
-    ledger: pd.DataFrame, lines: pd.DataFrame, file: str
-) -> list[Problem]:
+def _check_unmapped_accounts(ledger: pd.DataFrame, lines: pd.DataFrame, file: str) -> list[Problem]:
     accounts = ledger["account"].dropna().astype(str)
     mapped = map_accounts(accounts, lines)
     unmapped = accounts[mapped.isna()]

@@ -1,0 +1,208 @@
+"""Loading: CSV dialects, XLSX, Parquet, Danish dates, optional tables and column mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from noegletal.data.load import inspect_data_dir, load_tables
+from noegletal.data.parse import parse_date, parse_number
+from noegletal.data.spec import TABLES
+from noegletal.data.tables import TABLE_FIELDS, Tables
+from tests.conftest import EXAMPLE, TINY
+
+DATE_KINDS = ("date", "month_or_date")
+
+
+def frames_of(tables: Tables) -> dict[str, pd.DataFrame]:
+    return {name: getattr(tables, name) for name in TABLE_FIELDS if tables.has(name)}
+
+
+def write_danish_csv(tables: Tables, target: Path) -> None:
+    """Write every table as a Danish Excel-style CSV: ';' separator, decimal comma,
+    DD-MM-YYYY dates."""
+    target.mkdir()
+    (target / "municipality.yml").write_bytes(tables.sources["municipality"].path.read_bytes())
+    for name, frame in frames_of(tables).items():
+        out = frame.copy()
+        for col in TABLES[name].columns:
+            if col.name not in out:
+                continue
+            if col.kind in DATE_KINDS:
+                out[col.name] = out[col.name].dt.strftime("%d-%m-%Y")
+            elif col.kind == "datetime":
+                out[col.name] = out[col.name].dt.strftime("%d-%m-%Y %H:%M")
+        out.to_csv(target / f"{name}.csv", sep=";", decimal=",", index=False)
+
+
+def write_xlsx(tables: Tables, target: Path) -> None:
+    target.mkdir()
+    (target / "municipality.yml").write_bytes(tables.sources["municipality"].path.read_bytes())
+    for name, frame in frames_of(tables).items():
+        frame.to_excel(target / f"{name}.xlsx", index=False)
+
+
+def write_parquet(tables: Tables, target: Path) -> None:
+    target.mkdir()
+    (target / "municipality.yml").write_bytes(tables.sources["municipality"].path.read_bytes())
+    for name, frame in frames_of(tables).items():
+        frame.to_parquet(target / f"{name}.parquet", index=False)
+
+
+def assert_same_tables(a: Tables, b: Tables) -> None:
+    assert a.table_names() == b.table_names()
+    for name, frame in frames_of(a).items():
+        pd.testing.assert_frame_equal(frame, getattr(b, name), obj=name)
+
+
+@pytest.fixture(scope="module")
+def reference() -> Tables:
+    source = EXAMPLE if (EXAMPLE / "interventions.csv").exists() else TINY
+    return load_tables(source)
+
+
+@pytest.mark.parametrize("writer", [write_danish_csv, write_xlsx, write_parquet])
+def test_formats_load_to_identical_frames(reference: Tables, tmp_path: Path, writer) -> None:
+    if writer is write_xlsx and len(reference.ledger) > 20_000:
+        # XLSX through openpyxl is slow for the full ledger; the tiny set checks the format.
+        reference = load_tables(TINY)
+    target = tmp_path / writer.__name__
+    writer(reference, target)
+    assert_same_tables(reference, load_tables(target))
+
+
+def test_detection_is_reported(reference: Tables, tmp_path: Path) -> None:
+    write_danish_csv(load_tables(TINY), tmp_path / "dk")
+    result = inspect_data_dir(tmp_path / "dk")
+    ledger = result.sources["ledger"]
+    assert (ledger.separator, ledger.decimal) == (";", ",")
+    assert "semicolon-separated, decimal ','" in ledger.describe()
+
+
+def test_windows_1252_csv_is_read_and_reported(tiny_dir: Path) -> None:
+    path = tiny_dir / "budget_lines.csv"
+    text = path.read_text(encoding="utf-8").replace("Forebyggelse", "Forebyggelse Æblegård")
+    path.write_bytes(text.encode("cp1252"))
+    (tiny_dir / "budget.csv").write_text(
+        (tiny_dir / "budget.csv")
+        .read_text(encoding="utf-8")
+        .replace("Forebyggelse", "Forebyggelse Æblegård"),
+        encoding="utf-8",
+    )
+    result = inspect_data_dir(tiny_dir)
+    assert result.ok, result.problems
+    assert result.sources["budget_lines"].encoding == "windows-1252"
+    assert "Forebyggelse Æblegård" in result.frames["budget_lines"]["budget_line"].tolist()
+
+
+def test_optional_tables_may_be_absent_but_required_may_not(tiny_dir: Path) -> None:
+    tables = load_tables(tiny_dir)
+    assert tables.notifications is None and not tables.has("followups")
+    assert tables.table_names() == [
+        "population",
+        "interventions",
+        "ledger",
+        "budget_lines",
+        "budget",
+    ]
+
+
+def test_column_mapping_file_renames_columns_and_recodes_values(tiny_dir: Path) -> None:
+    # A real export: Danish file and column names, Danish measure labels.
+    path = tiny_dir / "interventions.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("intervention_id,person_id", "Bevillings-ID,Borger")
+    text = text.replace("foster_care", "Plejefamilie")
+    path.unlink()
+    (tiny_dir / "Bevillinger.csv").write_text(text, encoding="utf-8")
+    (tiny_dir / "mapping.yml").write_text(
+        "interventions:\n"
+        "  file: Bevillinger.csv\n"
+        "  columns:\n"
+        "    Bevillings-ID: intervention_id\n"
+        "    Borger: person_id\n"
+        "  values:\n"
+        "    measure_type:\n"
+        "      Plejefamilie: foster_care\n",
+        encoding="utf-8",
+    )
+    tables = load_tables(tiny_dir)
+    assert tables.interventions["intervention_id"].tolist() == ["I1", "I2", "I3"]
+    assert tables.interventions.loc[1, "measure_type"] == "foster_care"
+    assert tables.sources["interventions"].path.name == "Bevillinger.csv"
+
+
+def test_mapping_with_unknown_table_is_refused(tiny_dir: Path) -> None:
+    (tiny_dir / "mapping.yml").write_text("bevillinger:\n  file: x.csv\n", encoding="utf-8")
+    errors = inspect_data_dir(tiny_dir).errors
+    assert len(errors) == 1 and "unknown table(s) bevillinger" in errors[0].rule
+
+
+def test_two_files_for_one_table_are_refused(tiny_dir: Path) -> None:
+    load_tables(tiny_dir).population.to_parquet(tiny_dir / "population.parquet")
+    errors = inspect_data_dir(tiny_dir).errors
+    assert "more than one file" in errors[0].rule
+
+
+def test_extra_columns_are_kept_out_and_ignored(tiny_dir: Path) -> None:
+    path = tiny_dir / "population.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",kommentar"] + [line + ",x" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert list(load_tables(tiny_dir).population.columns) == ["year", "age", "persons"]
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "expected"),
+    [
+        ("1234.5", ".", 1234.5),
+        ("1234,5", ",", 1234.5),
+        ("1.234.567,25", ",", 1234567.25),  # thousands separators with decimal comma
+        ("-41,5", ",", -41.5),
+        ("12 500", ".", 12500.0),  # a space as thousands separator
+    ],
+)
+def test_parse_number_forms(text: str, decimal: str, expected: float) -> None:
+    values, bad = parse_number(pd.Series([text]), decimal=decimal)
+    assert not bad[0] and values[0] == expected
+
+
+def test_parse_number_refuses_commas_in_a_decimal_point_file() -> None:
+    values, bad = parse_number(pd.Series(["1,5", "2"]), decimal=".")
+    assert bad.tolist() == [True, False] and np.isnan(values[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-03-07", "2025-03-07"),
+        ("07-03-2025", "2025-03-07"),  # Danish DD-MM-YYYY
+        ("7.3.2025", "2025-03-07"),
+        ("2024-02-29", "2024-02-29"),  # leap day exists in 2024
+    ],
+)
+def test_parse_date_forms(text: str, expected: str) -> None:
+    values, bad = parse_date(pd.Series([text]))
+    assert not bad[0] and values[0] == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize(
+    "text", ["2025-02-29", "31-04-2025", "2025-13-01", "i går", "2025-01-01 10:30"]
+)
+def test_parse_date_refuses(text: str) -> None:
+    _, bad = parse_date(pd.Series([text]))
+    assert bad[0]
+
+
+def test_parse_datetime_and_year_month() -> None:
+    values, bad = parse_date(pd.Series(["2025-01-31 23:15", "31-01-2025 08:00:30"]), with_time=True)
+    assert not bad.any()
+    assert values.tolist() == [
+        pd.Timestamp("2025-01-31 23:15"),
+        pd.Timestamp("2025-01-31 08:00:30"),
+    ]
+    values, bad = parse_date(pd.Series(["2015-03"]), year_month=True)
+    assert not bad[0] and values[0] == pd.Timestamp("2015-03-01")
