@@ -18,6 +18,10 @@ from noegletal import __version__
 from noegletal.data import privacy
 from noegletal.data.load import LoadResult, inspect_data_dir
 from noegletal.data.problems import format_problems
+from noegletal.data.tables import Tables
+from noegletal.indicators import compute
+from noegletal.indicators.output import results_document, write_json
+from noegletal.periods import PeriodError, resolve_period
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -93,3 +97,76 @@ def validate(data_dir: DataDir, mapping: MappingOpt = None) -> None:
 def version() -> None:
     """Print the package version."""
     out.print(__version__)
+
+
+def _load_or_exit(data_dir: Path, mapping: Path | None) -> Tables:
+    """Validate and load; print every problem and exit 1 on invalid data."""
+    result = inspect_data_dir(data_dir, mapping_path=mapping, key=privacy.load_pseudonym_key())
+    if not result.ok or result.municipality is None:
+        _print_result(result)
+        err.print(f"{data_dir}: invalid data — nothing was computed.", markup=False)
+        raise typer.Exit(1)
+    frames = {name: frame.reset_index(drop=True) for name, frame in result.frames.items()}
+    return Tables(municipality=result.municipality, sources=result.sources, **frames)
+
+
+PeriodOpt = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        "-p",
+        help="2025, 2025-H1, 2025-Q3, 2025-07, or latest-half / latest-year.",
+    ),
+]
+
+
+@app.command()
+def indicators(
+    data: Annotated[Path, typer.Option("--data", "-d", help="Data directory.")],
+    period: PeriodOpt = "latest-half",
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the output contract JSON here.")
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", help="'table' prints a readable summary; 'none' prints nothing."),
+    ] = "table",
+    mapping: MappingOpt = None,
+) -> None:
+    """Compute every indicator of INDICATORS.md for one period."""
+    tables = _load_or_exit(data, mapping)
+    try:
+        resolved = resolve_period(period, tables.extract_date)
+    except PeriodError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    results = compute(tables, resolved)
+    document = results_document(tables, resolved, results)
+    if json_path is not None:
+        write_json(document, json_path)
+        out.print(f"wrote {json_path} ({len(results)} indicators, period {resolved})")
+    if output_format == "table":
+        _print_indicator_table(document)
+
+
+def _print_indicator_table(document: dict) -> None:
+    from rich.table import Table
+
+    from noegletal.present.formats import fmt_value
+
+    table = Table(
+        title=f"{document['municipality']} — {document['period']}",
+        show_lines=False,
+        header_style="bold",
+    )
+    table.add_column("id")
+    table.add_column("nøgletal")
+    table.add_column("værdi", justify="right")
+    table.add_column("note")
+    for entry in document["indicators"]:
+        shown = fmt_value(entry["value"], entry["unit"]) if entry["value"] is not None else "–"
+        note = entry.get("reason") or entry.get("note") or ""
+        if entry["suppressed_in_publication"]:
+            note = ("diskretioneres i publikation. " + note).strip()
+        table.add_row(entry["id"], entry["label_da"], shown, note)
+    out.print(table)

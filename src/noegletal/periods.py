@@ -26,9 +26,12 @@ from typing import Literal
 __all__ = [
     "Period",
     "PeriodError",
+    "add_months",
     "days_in_year",
+    "latest_complete_half",
     "month_ends",
     "parse_period",
+    "resolve_period",
 ]
 
 Kind = Literal["year", "half", "quarter", "month"]
@@ -269,3 +272,20 @@ def add_months(day: date, months: int) -> date:
 def one_day(day: date) -> date:
     """The following day (small helper that keeps call sites readable)."""
     return day + timedelta(days=1)
+
+
+def resolve_period(text: str | Period, data_end: date) -> Period:
+    """Parse ``text``, also accepting ``latest-half`` and ``latest-year``: the latest complete
+    half-year or calendar year on or before ``data_end`` (the data's extract date).
+
+    >>> str(resolve_period("latest-year", date(2026, 6, 30)))
+    '2025'
+    """
+    if isinstance(text, Period):
+        return text
+    if text == "latest-half":
+        return latest_complete_half(data_end)
+    if text == "latest-year":
+        year = data_end.year if (data_end.month, data_end.day) == (12, 31) else data_end.year - 1
+        return Period(year, "year")
+    return parse_period(text)

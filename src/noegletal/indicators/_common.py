@@ -1,0 +1,47 @@
+"""Small helpers shared by the indicator modules (ratios that refuse a zero denominator,
+breakdown dictionaries with string keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from noegletal.codes import STAIRCASE
+from noegletal.indicators.registry import MissingInput
+
+__all__ = ["by_step", "clean", "ratio", "series_dict"]
+
+
+def clean(value: Any) -> Any:
+    """numpy scalars → Python numbers; NaN → ``None``; whole floats stay floats."""
+    if value is None:
+        return None
+    if isinstance(value, np.integer | int) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def ratio(numerator: float, denominator: float, what: str) -> float:
+    """``numerator / denominator``; raises :class:`MissingInput` naming ``what`` when the
+    denominator is zero (an empty group is reported as ``null``, not as 0 or infinity)."""
+    if denominator == 0 or pd.isna(denominator):
+        raise MissingInput(f"{what} is zero in the period")
+    return float(numerator) / float(denominator)
+
+
+def series_dict(values: pd.Series | Mapping[Any, Any], keys: list[Any] | None = None) -> dict:
+    """``{str(key): clean(value)}``; with ``keys`` every key is present (0 where absent)."""
+    mapping = dict(values.items()) if isinstance(values, pd.Series) else dict(values)
+    if keys is not None:
+        mapping = {k: mapping.get(k, 0) for k in keys}
+    return {str(k): clean(v) for k, v in mapping.items()}
+
+
+def by_step(values: pd.Series | Mapping[int, Any]) -> dict[str, Any]:
+    """A breakdown over the seven staircase steps, keys ``"1"``…``"7"``, zeros kept."""
+    return series_dict(values, list(STAIRCASE))

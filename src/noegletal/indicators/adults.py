@@ -1,0 +1,1 @@
+"""Adults — the semiannual key-figure report to the social committee."""

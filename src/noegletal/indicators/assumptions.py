@@ -1,0 +1,1 @@
+"""FP4 — budget assumptions on volume and average cost."""

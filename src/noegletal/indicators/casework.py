@@ -1,0 +1,1 @@
+"""FP2 — guidelines that support efficient casework."""

@@ -1,0 +1,207 @@
+"""The computation context: validated tables + one period, with shared intermediate results.
+
+Many indicators need the same intermediate results (who is active on the period end, the
+highest staircase step per person, the year-to-date ledger per budget line …). The context
+computes each once and caches it. It is a pure function of ``(tables, period)``: indicators
+read ``ctx.tables`` and ``ctx.period`` and the cached derivations, never anything else.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property, lru_cache
+
+import numpy as np
+import pandas as pd
+
+from noegletal.codes import PLACEMENT_STEPS, PREVENTIVE_STEPS
+from noegletal.data.tables import Tables
+from noegletal.indicators.registry import MissingInput
+from noegletal.measures import commitment_cost, day_number, price_segments
+from noegletal.periods import Period
+
+__all__ = ["Context"]
+
+
+class Context:
+    """Shared derivations for computing indicators of ``tables`` in ``period``."""
+
+    def __init__(self, tables: Tables, period: Period):
+        self.tables = tables
+        self.period = period
+        self._shifted: dict[Period, Context] = {}
+        # lru_cache on bound methods keyed by arguments, one cache per context.
+        self.active_on = lru_cache(maxsize=64)(self._active_on)
+        self.days_active = lru_cache(maxsize=64)(self._days_active)
+        self.commitment = lru_cache(maxsize=64)(self._commitment)
+        self.highest_step_on = lru_cache(maxsize=16)(self._highest_step_on)
+
+    def shifted(self, period: Period) -> Context:
+        """A context for another period over the same tables (shares nothing mutable)."""
+        if period == self.period:
+            return self
+        if period not in self._shifted:
+            other = Context(self.tables, period)
+            # Reuse the period-independent arrays.
+            for name in ("_start", "_end", "_step", "_person_code", "_segments", "persons"):
+                if name in self.__dict__:
+                    other.__dict__[name] = self.__dict__[name]
+            self._shifted[period] = other
+        return self._shifted[period]
+
+    # ---- interventions as arrays ----------------------------------------------------------
+    @property
+    def interventions(self) -> pd.DataFrame:
+        """The interventions table (read-only)."""
+        return self.tables.interventions
+
+    @cached_property
+    def _start(self) -> np.ndarray:
+        return day_number(self.interventions["start_date"])
+
+    @cached_property
+    def _end(self) -> np.ndarray:
+        return day_number(self.interventions["end_date"], open_end=True)
+
+    @cached_property
+    def _step(self) -> np.ndarray:
+        return self.tables.intervention_step
+
+    @cached_property
+    def _person_code(self) -> np.ndarray:
+        codes, uniques = pd.factorize(self.interventions["person_id"])
+        self.__dict__["persons"] = pd.Index(uniques)
+        return codes
+
+    @property
+    def step(self) -> np.ndarray:
+        """Staircase step (1–7) of each intervention; 0 for adults' measures."""
+        return self._step
+
+    @property
+    def person_code(self) -> np.ndarray:
+        """Integer code of each intervention's person (``persons[code]`` is the id)."""
+        return self._person_code
+
+    @cached_property
+    def is_children(self) -> np.ndarray:
+        """Mask of children's measures."""
+        return (self.interventions["area"] == "children").to_numpy()
+
+    @cached_property
+    def is_adults(self) -> np.ndarray:
+        """Mask of adults' measures."""
+        return (self.interventions["area"] == "adults").to_numpy()
+
+    @cached_property
+    def _segments(self) -> pd.DataFrame:
+        return price_segments(self.interventions, self.tables.measure_prices)
+
+    def _active_on(self, day: date) -> np.ndarray:
+        d = int(day_number(day))
+        return (self._start <= d) & (self._end >= d)
+
+    def _days_active(self, first: date, last: date) -> np.ndarray:
+        lo = np.maximum(self._start, int(day_number(first)))
+        hi = np.minimum(self._end, int(day_number(last)))
+        return np.clip(hi - lo + 1, 0, None)
+
+    def full_year_persons(self, period: Period | None = None) -> np.ndarray:
+        """Each measure's full-year persons in ``period`` (default: the context's)."""
+        period = period or self.period
+        return self.days_active(period.start, period.end) / period.days
+
+    def _commitment(self, first: date, last: date) -> np.ndarray:
+        return commitment_cost(self.interventions, first, last, self.tables.measure_prices)
+
+    def distinct_persons(self, mask: np.ndarray) -> int:
+        """Number of distinct persons among the measures selected by ``mask``."""
+        return int(np.unique(self.person_code[mask]).size)
+
+    def _highest_step_on(self, day: date) -> pd.Series:
+        """Highest staircase step active on ``day`` per child (index: person code)."""
+        mask = self.active_on(day) & self.is_children & (self.step > 0)
+        frame = pd.DataFrame({"person": self.person_code[mask], "step": self.step[mask]})
+        return frame.groupby("person")["step"].max()
+
+    def persons_on_steps(self, day: date, steps: tuple[int, ...]) -> int:
+        """Children with an active measure on one of ``steps`` on ``day`` (whatever else)."""
+        mask = self.active_on(day) & np.isin(self.step, steps)
+        return self.distinct_persons(mask)
+
+    @property
+    def preventive_steps(self) -> tuple[int, ...]:
+        """Steps 1–3."""
+        return PREVENTIVE_STEPS
+
+    @property
+    def placement_steps(self) -> tuple[int, ...]:
+        """Steps 4–7."""
+        return PLACEMENT_STEPS
+
+    def ages_on(self, day: date) -> np.ndarray:
+        """Age in whole years on ``day`` of each intervention's person (from birth_date)."""
+        birth = self.interventions["birth_date"]
+        years = day.year - birth.dt.year.to_numpy()
+        before_birthday = (birth.dt.month.to_numpy() > day.month) | (
+            (birth.dt.month.to_numpy() == day.month) & (birth.dt.day.to_numpy() > day.day)
+        )
+        return (years - before_birthday).astype(np.int64)
+
+    # ---- population -------------------------------------------------------------------------
+    def population(self, year: int, lo: int, hi: int) -> int:
+        """Inhabitants aged ``lo``–``hi`` (inclusive) on 1 January of ``year``."""
+        pop = self.tables.population
+        rows = pop[pop["year"] == year]
+        if rows.empty:
+            years = sorted(pop["year"].unique().tolist())
+            raise MissingInput(
+                f"population has no rows for {year} (years present: {years[0]}–{years[-1]})"
+                if years
+                else "population is empty"
+            )
+        return int(rows.loc[rows["age"].between(lo, hi), "persons"].sum())
+
+    # ---- ledger -------------------------------------------------------------------------------
+    @cached_property
+    def ledger(self) -> pd.DataFrame:
+        """Ledger rows with ``budget_line``, ``area`` and ``sector`` of their account."""
+        ledger = self.tables.ledger
+        lines = self.tables.budget_lines.set_index("budget_line")
+        line = self.tables.ledger_budget_line
+        return pd.DataFrame(
+            {
+                "posting_date": ledger["posting_date"],
+                "amount": ledger["amount"],
+                "budget_line": line,
+                "area": line.map(lines["area"]),
+                "sector": line.map(self.tables.line_sector),
+                "person_id": ledger["person_id"] if "person_id" in ledger else pd.NA,
+            }
+        )
+
+    def ledger_between(self, first: date, last: date) -> pd.DataFrame:
+        """Ledger rows posted ``first``..``last`` (both inclusive)."""
+        dates = self.ledger["posting_date"]
+        mask = (dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))
+        return self.ledger[mask.to_numpy()]
+
+    def spend_by_line(self, first: date, last: date) -> pd.Series:
+        """Actual spend per budget line posted ``first``..``last`` (kr.)."""
+        rows = self.ledger_between(first, last)
+        return rows.groupby("budget_line")["amount"].sum()
+
+    @cached_property
+    def line_area(self) -> pd.Series:
+        """Area of each budget line."""
+        lines = self.tables.budget_lines
+        return pd.Series(lines["area"].to_numpy(), index=lines["budget_line"].to_numpy())
+
+    # ---- budget years -------------------------------------------------------------------------
+    @cached_property
+    def closed_year(self) -> int:
+        """The budget year full-year indicators (FP3) refer to: the period's year for a
+        calendar-year period, otherwise the latest calendar year ending on or before the
+        period end."""
+        end = self.period.end
+        return end.year if (end.month, end.day) == (12, 31) else end.year - 1

@@ -1,0 +1,1 @@
+"""Cross-sector baselines (seed 003)."""

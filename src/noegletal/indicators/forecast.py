@@ -1,0 +1,1 @@
+"""FP5 — person-level commitment accounts and year-end forecasts."""

@@ -1,0 +1,1 @@
+"""FP3 — firm, data-based frame budgeting."""

@@ -1,0 +1,1 @@
+"""FP6 — professional and financial key figures."""

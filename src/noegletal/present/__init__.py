@@ -1,0 +1,1 @@
+"""Presentation: discretion-aware Danish formats, the chart and table theme, text."""
