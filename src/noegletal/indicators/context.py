@@ -176,7 +176,7 @@ class Context:
                 "budget_line": line,
                 "area": line.map(lines["area"]),
                 "sector": line.map(self.tables.line_sector),
-                "person_id": ledger["person_id"] if "person_id" in ledger else pd.NA,
+                "person_id": ledger.get("person_id", pd.NA),
             }
         )
 

@@ -153,10 +153,7 @@ def indicator_ids() -> list[str]:
 
 
 def _as_result(spec: IndicatorSpec, produced: Result | float | int | None) -> Result:
-    if isinstance(produced, Result):
-        result = produced
-    else:
-        result = Result(spec.id, produced, spec.unit)
+    result = produced if isinstance(produced, Result) else Result(spec.id, produced, spec.unit)
     result.id = spec.id
     result.unit = result.unit or spec.unit
     result.label_da = result.label_da or spec.label_da
