@@ -128,35 +128,34 @@ def _publish_scalar(value: Any, unit: str, basis: int | None, threshold: int) ->
     return value, False
 
 
-def _cell_counts(values: Mapping[str, Any], bases: Mapping[str, Any] | None, unit: str) -> dict:
-    if bases is not None:
-        return {k: bases.get(k) for k in values}
-    if unit in COUNT_UNITS:
-        return dict(values)
-    return {k: None for k in values}
-
-
 def _publish_map(
     values: Mapping[str, Any],
     bases: Mapping[str, Any] | None,
     unit: str,
     threshold: int,
     total_known: bool,
+    distribution: bool = False,
 ) -> tuple[dict[str, Any], bool, bool]:
-    """Publish one ``{key: value}`` map; returns (cells, hide_total, anything_hidden)."""
-    counts = _cell_counts(values, bases, unit)
-    distribution = unit == "share" and bases is not None
-    additive = unit in ADDITIVE_UNITS
-    hidden, hide_total = publish_counts(
-        counts,
-        threshold,
-        total_known=total_known and (additive or distribution),
-        complement=distribution,
-    )
+    """Publish one ``{key: value}`` map; returns (cells, hide_total, anything_hidden).
+
+    Counts (or, for a distribution of shares, the persons in each cell) follow the
+    small-count rule and the recovery rule. Other cells with a ``basis`` (shares, averages
+    and amounts of a group of persons) are hidden when the group has fewer than ``t``
+    persons; amounts add up to the total, so one hidden amount hides the total too.
+    """
+    if unit in COUNT_UNITS or distribution:
+        counts = {k: (bases or values).get(k) for k in values}
+        hidden, hide_total = publish_counts(
+            counts, threshold, total_known=total_known, complement=distribution
+        )
+    else:
+        basis = bases or {}
+        hidden = {k for k in values if _is_small(basis.get(k), threshold)}
+        hide_total = total_known and unit in ADDITIVE_UNITS and len(hidden) == 1
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key in hidden:
-            small = unit in COUNT_UNITS and _is_small(counts.get(key), threshold)
+            small = unit in COUNT_UNITS and _is_small((bases or values).get(key), threshold)
             out[key] = small_label(threshold) if small else None
         else:
             out[key] = value
@@ -184,7 +183,12 @@ def publish(result: Result, threshold: int = 5) -> PublishedResult:
                     inner_dim, inner_cells = next(iter(inner.items()))
                     inner_bases = (bases or {}).get(key, {}).get(inner_dim) if bases else None
                     published, hide_outer, hid = _publish_map(
-                        inner_cells, inner_bases, result.unit, threshold, total_known=True
+                        inner_cells,
+                        inner_bases,
+                        result.unit,
+                        threshold,
+                        total_known=True,
+                        distribution=result.distribution,
                     )
                     inner_out[key] = {inner_dim: published}
                     outer_values[key] = (
@@ -200,14 +204,17 @@ def publish(result: Result, threshold: int = 5) -> PublishedResult:
                     value, total_shown, hidden_any = None, False, True
                 continue
             published, hide_total, hid = _publish_map(
-                cells, bases, result.unit, threshold, total_known=total_shown
+                cells,
+                bases,
+                result.unit,
+                threshold,
+                total_known=total_shown,
+                distribution=result.distribution,
             )
             breakdown[dim] = published
             hidden_any |= hid
             if hide_total and total_shown:
                 value, total_shown, hidden_any = None, False, True
-    if result.unit == "share" and result.breakdown and result.value is not None and not total_shown:
-        value = None
     return PublishedResult(
         result.id,
         result.label_da,

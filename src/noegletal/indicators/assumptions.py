@@ -1,1 +1,279 @@
-"""FP4 — budget assumptions on volume and average cost."""
+"""FP4 — budget assumptions on volume and average cost (volume/price decomposition).
+
+``budget`` gives, per budget line and year, ``budget_full_year_persons`` (Qb) and
+``budget_avg_cost`` (Pb). Actual volume Qa = full-year persons of the line's measure types in
+the year (year-to-date for part-years, which is already a yearly rate: days active / days
+year-to-date); actual average cost Pa = actual spend on the line (year-to-date, annualised) / Qa.
+
+    volume effect      = (Qa − Qb) × Pb
+    price effect       = (Pa − Pb) × Qb
+    interaction effect = (Qa − Qb) × (Pa − Pb)
+
+The three sum exactly to Qa·Pa − Qb·Pb. Money is rounded to øre: the volume and price effects
+are rounded, and the interaction effect is the exact remainder, so the sum holds to the øre in
+decimal arithmetic (:func:`decompose`).
+
+A line takes part when its budget row has both Qb and Pb and it lists measure types. A line
+with no activity (Qa = 0) has no average cost and is left out of the effects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from noegletal.data.accounts import split_list
+from noegletal.indicators._common import series_dict
+from noegletal.indicators.context import Context
+from noegletal.indicators.registry import MissingInput, Result, indicator
+
+__all__ = ["Decomposition", "decompose", "line_volumes"]
+
+ORE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """Volume, price and interaction effects (kr., to the øre) and their sum."""
+
+    volume: Decimal
+    price: Decimal
+    interaction: Decimal
+    total: Decimal
+
+
+def _ore(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(ORE, ROUND_HALF_UP)
+
+
+def decompose(qa: float, pa: float, qb: float, pb: float) -> Decomposition:
+    """Split Qa·Pa − Qb·Pb into volume, price and interaction effects.
+
+    >>> d = decompose(qa=12, pa=110_000, qb=10, pb=100_000)
+    >>> d.volume, d.price, d.interaction, d.total  # 2×100k, 10k×10, 2×10k, 1.32m − 1m
+    (Decimal('200000.00'), Decimal('100000.00'), Decimal('20000.00'), Decimal('320000.00'))
+    """
+    qa_, pa_, qb_, pb_ = (Fraction(x) for x in (qa, pa, qb, pb))
+    volume = _ore((qa_ - qb_) * pb_)
+    price = _ore((pa_ - pb_) * qb_)
+    total = _ore(qa_ * pa_ - qb_ * pb_)
+    return Decomposition(volume, price, total - volume - price, total)
+
+
+def line_volumes(ctx: Context) -> pd.DataFrame:
+    """One row per budget line with Qb and Pb in the period's year: ``qa``, ``qb``, ``pa``,
+    ``pb``, ``spend`` (annualised), ``area``, ``persons``."""
+    year = ctx.period.year
+    budget = ctx.tables.budget
+    if "budget_full_year_persons" not in budget or "budget_avg_cost" not in budget:
+        raise MissingInput("budget has no budget_full_year_persons/budget_avg_cost columns")
+    rows = budget[
+        (budget["year"] == year)
+        & budget["budget_full_year_persons"].notna()
+        & budget["budget_avg_cost"].notna()
+    ]
+    lines = ctx.tables.budget_lines.set_index("budget_line")
+    first, last = ctx.period.ytd_start, ctx.period.end
+    days = ctx.days_active(first, last) / ((last - first).days + 1)
+    spend = ctx.spend_by_line(first, last) * ctx.period.annualisation_factor()
+    measure_type = ctx.interventions["measure_type"].to_numpy()
+    area = ctx.interventions["area"].to_numpy()
+    records = []
+    for _, row in rows.iterrows():
+        line = row["budget_line"]
+        types = split_list(lines.at[line, "measure_types"]) if line in lines.index else []
+        if not types:
+            continue
+        mask = np.isin(measure_type, types) & (area == lines.at[line, "area"])
+        qa = float(days[mask].sum())
+        line_spend = float(spend.get(line, 0.0))
+        records.append(
+            {
+                "budget_line": line,
+                "area": lines.at[line, "area"],
+                "qa": qa,
+                "qb": float(row["budget_full_year_persons"]),
+                "pa": line_spend / qa if qa > 0 else np.nan,
+                "pb": float(row["budget_avg_cost"]),
+                "spend": line_spend,
+                "persons": ctx.distinct_persons(mask & (days > 0)),
+            }
+        )
+    if not records:
+        raise MissingInput(f"no budget line has volume and price assumptions for {year}")
+    return pd.DataFrame(records).sort_values("budget_line", kind="stable").reset_index(drop=True)
+
+
+def _by_line_and_area(frame: pd.DataFrame, column: str) -> dict:
+    return {
+        "budget_line": series_dict(frame.set_index("budget_line")[column]),
+        "area": series_dict(frame.groupby("area")[column].sum()),
+    }
+
+
+def _note(ctx: Context) -> str:
+    if ctx.period.is_full_year:
+        return f"Året {ctx.period.year}."
+    return f"{ctx.period.ytd_label_da()}, opregnet til helår."
+
+
+@indicator(
+    "fp4.volume_actual", unit="full_year_persons", label_da="Faktisk antal helårspersoner (Qa)"
+)
+def volume_actual(ctx: Context) -> Result:
+    """Qa per line: full-year persons of the line's measure types in the year (ytd for
+    part-years, annualised to the year)."""
+    frame = line_volumes(ctx)
+    return Result(
+        "",
+        float(frame["qa"].sum()),
+        "full_year_persons",
+        breakdown=_by_line_and_area(frame, "qa"),
+        note=_note(ctx),
+    )
+
+
+@indicator(
+    "fp4.volume_budget", unit="full_year_persons", label_da="Budgetteret antal helårspersoner (Qb)"
+)
+def volume_budget(ctx: Context) -> Result:
+    """Qb per line: ``budget_full_year_persons``."""
+    frame = line_volumes(ctx)
+    return Result(
+        "",
+        float(frame["qb"].sum()),
+        "full_year_persons",
+        breakdown=_by_line_and_area(frame, "qb"),
+        note=_note(ctx),
+    )
+
+
+def _average(frame: pd.DataFrame, amount: pd.Series, volume: str) -> tuple[float, dict]:
+    """Weighted average Σ amount / Σ volume, in total and per area."""
+    total_volume = frame[volume].sum()
+    if total_volume <= 0:
+        raise MissingInput("no full-year persons on the lines with assumptions")
+    by_area = {}
+    for area, part in frame.groupby("area"):
+        v = part[volume].sum()
+        if v > 0:
+            by_area[area] = float(amount[part.index].sum() / v)
+    return float(amount.sum() / total_volume), by_area
+
+
+def _persons_basis(frame: pd.DataFrame) -> dict:
+    return {
+        "budget_line": series_dict(frame.set_index("budget_line")["persons"]),
+        "area": series_dict(frame.groupby("area")["persons"].sum()),
+    }
+
+
+@indicator(
+    "fp4.avg_cost_actual",
+    unit="kr_per_person",
+    label_da="Faktisk gennemsnitspris pr. helårsperson (Pa)",
+)
+def avg_cost_actual(ctx: Context) -> Result:
+    """Pa per line: actual spend on the line / Qa.
+
+    The total and the areas' values are weighted: Σ spend / Σ Qa.
+    """
+    frame = line_volumes(ctx)
+    total, by_area = _average(frame, frame["spend"], "qa")
+    lines = series_dict(frame.set_index("budget_line")["pa"])
+    return Result(
+        "",
+        total,
+        "kr_per_person",
+        breakdown={"budget_line": lines, "area": by_area},
+        basis=int(frame["persons"].sum()),
+        breakdown_basis=_persons_basis(frame),
+        note=_note(ctx),
+    )
+
+
+@indicator(
+    "fp4.avg_cost_budget",
+    unit="kr_per_person",
+    label_da="Budgetteret gennemsnitspris pr. helårsperson (Pb)",
+)
+def avg_cost_budget(ctx: Context) -> Result:
+    """Pb per line: ``budget_avg_cost``.
+
+    The total and the areas' values are weighted: Σ Qb·Pb / Σ Qb.
+    """
+    frame = line_volumes(ctx)
+    total, by_area = _average(frame, frame["qb"] * frame["pb"], "qb")
+    return Result(
+        "",
+        total,
+        "kr_per_person",
+        breakdown={
+            "budget_line": series_dict(frame.set_index("budget_line")["pb"]),
+            "area": by_area,
+        },
+        note=_note(ctx),
+    )
+
+
+def _effects(ctx: Context) -> pd.DataFrame:
+    frame = line_volumes(ctx)
+    frame = frame[frame["qa"] > 0].reset_index(drop=True)
+    if frame.empty:
+        raise MissingInput("no line with assumptions had any activity")
+    parts = [decompose(r.qa, r.pa, r.qb, r.pb) for r in frame.itertuples()]
+    return frame.assign(
+        volume=[p.volume for p in parts],
+        price=[p.price for p in parts],
+        interaction=[p.interaction for p in parts],
+        total=[p.total for p in parts],
+    )
+
+
+def _effect_result(ctx: Context, column: str) -> Result:
+    frame = _effects(ctx)
+    by_area: dict[str, Decimal] = {}
+    for area, value in zip(frame["area"], frame[column], strict=True):
+        by_area[area] = by_area.get(area, Decimal(0)) + value
+    total = sum(frame[column], Decimal(0))
+    return Result(
+        "",
+        float(total),
+        "kr",
+        breakdown={
+            "budget_line": {
+                line: float(v) for line, v in zip(frame["budget_line"], frame[column], strict=True)
+            },
+            "area": {area: float(v) for area, v in by_area.items()},
+        },
+        basis=int(frame["persons"].sum()),
+        breakdown_basis=_persons_basis(frame),
+        note=_note(ctx),
+        extra={"exact": total, "total_deviation": float(sum(frame["total"], Decimal(0)))},
+    )
+
+
+@indicator("fp4.volume_effect", unit="kr", label_da="Mængdeeffekt (kr.)")
+def volume_effect(ctx: Context) -> Result:
+    """(Qa − Qb) × Pb."""
+    return _effect_result(ctx, "volume")
+
+
+@indicator("fp4.price_effect", unit="kr", label_da="Priseffekt (kr.)")
+def price_effect(ctx: Context) -> Result:
+    """(Pa − Pb) × Qb."""
+    return _effect_result(ctx, "price")
+
+
+@indicator("fp4.interaction_effect", unit="kr", label_da="Samspilseffekt (kr.)")
+def interaction_effect(ctx: Context) -> Result:
+    """(Qa − Qb) × (Pa − Pb).
+
+    Computed as the exact remainder Qa·Pa − Qb·Pb − volume − price after the other two are
+    rounded to the øre, so that the three effects add up exactly.
+    """
+    return _effect_result(ctx, "interaction")

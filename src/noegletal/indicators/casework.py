@@ -1,1 +1,234 @@
-"""FP2 — guidelines that support efficient casework."""
+"""FP2 — guidelines that support efficient casework.
+
+Notifications, examinations, caseworkers and caseloads concern the children's area.
+Follow-ups and appeals exist for both areas: their ``value`` covers all areas and the
+breakdown by ``area`` shows children and adults apart.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from noegletal.indicators._common import ratio, series_dict
+from noegletal.indicators.context import Context
+from noegletal.indicators.registry import MissingInput, Result, indicator
+from noegletal.periods import add_months
+
+AGE_0_17 = (0, 17)
+REVERSED = ("changed", "remitted", "annulled")
+
+
+def _between(values: pd.Series, ctx: Context) -> pd.Series:
+    """Mask of timestamps (or dates) falling on a day of the period."""
+    start = pd.Timestamp(ctx.period.start)
+    end = pd.Timestamp(ctx.period.end) + timedelta(days=1)
+    return (values >= start) & (values < end)
+
+
+@indicator(
+    "fp2.notifications_per_1000_0_17",
+    unit="per_1000",
+    label_da="Underretninger pr. 1.000 0-17-årige",
+    needs=("notifications",),
+)
+def notifications_per_1000_0_17(ctx: Context) -> Result:
+    """Notifications received in the period per 1,000 inhabitants aged 0–17.
+
+    Not annualised: a half-year shows the half-year's notifications (about half of a year's).
+    """
+    received = int(_between(ctx.tables.notifications["received_at"], ctx).sum())
+    inhabitants = ctx.population(ctx.period.year, *AGE_0_17)
+    value = 1000 * ratio(received, inhabitants, "the population aged 0–17")
+    return Result("", value, "per_1000", extra={"notifications": received})
+
+
+@indicator(
+    "fp2.notifications_assessed_24h_share",
+    unit="share",
+    label_da="Andel underretninger vurderet inden for 24 timer",
+    needs=("notifications",),
+)
+def notifications_assessed_24h_share(ctx: Context) -> Result:
+    """Share of notifications received in the period with ``assessed_at − received_at <= 24
+    h`` (not yet assessed counts as not within 24 h once 24 h have passed at the time of the
+    data extract).
+
+    The extract is taken at the end of the extract day (midnight after ``extract_date``). A
+    notification not yet assessed and received less than 24 hours before that moment is still
+    within its deadline: it is left out of the share (neither in time nor late).
+    """
+    frame = ctx.tables.notifications
+    frame = frame[_between(frame["received_at"], ctx)]
+    extract_moment = pd.Timestamp(ctx.tables.extract_date) + timedelta(days=1)
+    deadline = frame["received_at"] + timedelta(hours=24)
+    assessed = frame["assessed_at"].notna()
+    in_time = assessed & (frame["assessed_at"] <= deadline)
+    pending = ~assessed & (deadline > extract_moment)
+    decided = ~pending
+    value = ratio(int(in_time.sum()), int(decided.sum()), "the number of notifications")
+    return Result(
+        "", value, "share", basis=int(decided.sum()), extra={"pending": int(pending.sum())}
+    )
+
+
+def _completed_examinations(ctx: Context) -> pd.DataFrame:
+    frame = ctx.tables.examinations
+    done = frame[frame["completed_on"].notna() & _between(frame["completed_on"], ctx)]
+    if done.empty:
+        raise MissingInput("no child examination was completed in the period")
+    return done
+
+
+@indicator(
+    "fp2.examinations_on_time_share",
+    unit="share",
+    label_da="Andel børnefaglige undersøgelser afsluttet inden for 4 måneder",
+    needs=("examinations",),
+)
+def examinations_on_time_share(ctx: Context) -> Result:
+    """Child examinations completed in the period: share completed within 4 months of start
+    (calendar months; start 15 Jan → due 15 May).
+
+    A start on the 31st with no such day four months later is due on the last day of that
+    month (31 Oct → 28/29 Feb).
+    """
+    done = _completed_examinations(ctx)
+    due = [add_months(d.date(), 4) for d in done["started_on"]]
+    on_time = (done["completed_on"].dt.date.to_numpy() <= np.array(due)).sum()
+    persons = done["person_id"].nunique()
+    return Result("", ratio(int(on_time), len(done), "examinations"), "share", basis=int(persons))
+
+
+@indicator(
+    "fp2.examinations_median_days",
+    unit="days",
+    label_da="Mediansagsbehandlingstid for børnefaglige undersøgelser (dage)",
+    needs=("examinations",),
+)
+def examinations_median_days(ctx: Context) -> Result:
+    """Median days from start to completion, same set (examinations completed in the
+    period)."""
+    done = _completed_examinations(ctx)
+    days = (done["completed_on"] - done["started_on"]).dt.days
+    return Result("", float(days.median()), "days", basis=int(done["person_id"].nunique()))
+
+
+def _followups_with_area(ctx: Context) -> pd.DataFrame:
+    followups = ctx.tables.followups
+    area = pd.Series(
+        ctx.interventions["area"].to_numpy(), index=ctx.interventions["intervention_id"]
+    )
+    person = pd.Series(
+        ctx.interventions["person_id"].to_numpy(), index=ctx.interventions["intervention_id"]
+    )
+    return followups.assign(
+        area=followups["intervention_id"].map(area),
+        person_id=followups["intervention_id"].map(person),
+    )
+
+
+@indicator(
+    "fp2.followups_on_time_share",
+    unit="share",
+    label_da="Andel opfølgninger foretaget rettidigt",
+    needs=("followups",),
+)
+def followups_on_time_share(ctx: Context) -> Result:
+    """Follow-ups due in the period: share done on or before the due date.
+
+    All areas; breakdown by ``area``. A follow-up not done (empty ``done_on``) is not on
+    time.
+    """
+    frame = _followups_with_area(ctx)
+    due = frame[_between(frame["due_on"], ctx)]
+    on_time = due["done_on"].notna() & (due["done_on"] <= due["due_on"])
+    value = ratio(int(on_time.sum()), len(due), "follow-ups due")
+    by_area = on_time.groupby(due["area"]).mean()
+    basis_area = due.groupby("area")["person_id"].nunique()
+    return Result(
+        "",
+        value,
+        "share",
+        breakdown={"area": series_dict(by_area)},
+        basis=int(due["person_id"].nunique()),
+        breakdown_basis={"area": series_dict(basis_area)},
+    )
+
+
+@indicator(
+    "fp2.followups_overdue",
+    unit="count",
+    label_da="Opfølgninger over frist",
+    needs=("followups",),
+)
+def followups_overdue(ctx: Context) -> Result:
+    """Follow-ups due on or before period end and not done by period end.
+
+    All areas; breakdown by ``area``. Only follow-ups of measures still active on the due
+    date would be a stricter reading; the definition does not ask for it.
+    """
+    frame = _followups_with_area(ctx)
+    end = pd.Timestamp(ctx.period.end)
+    overdue = (frame["due_on"] <= end) & (frame["done_on"].isna() | (frame["done_on"] > end))
+    counts = frame[overdue].groupby("area").size()
+    return Result(
+        "",
+        int(overdue.sum()),
+        "count",
+        breakdown={"area": series_dict(counts, ["children", "adults"])},
+    )
+
+
+@indicator(
+    "fp2.caseload",
+    unit="persons_per_fte",
+    label_da="Aktive børnesager pr. sagsbehandler (årsværk)",
+    needs=("caseworkers",),
+)
+def caseload(ctx: Context) -> Result:
+    """Active children's cases (persons with an active measure at period end) / caseworker
+    FTE at period end.
+
+    FTE at period end = the ``caseworkers`` row for the children's area with the latest date
+    on or before the period end.
+    """
+    staff = ctx.tables.caseworkers
+    staff = staff[(staff["area"] == "children") & (staff["date"] <= pd.Timestamp(ctx.period.end))]
+    if staff.empty:
+        raise MissingInput("caseworkers has no children's row on or before the period end")
+    fte = float(staff.sort_values("date")["fte"].iloc[-1])
+    cases = ctx.distinct_persons(ctx.active_on(ctx.period.end) & ctx.is_children)
+    return Result(
+        "", ratio(cases, fte, "caseworker FTE"), "persons_per_fte", basis=cases, extra={"fte": fte}
+    )
+
+
+@indicator(
+    "fp2.appeal_reversal_rate",
+    unit="share",
+    label_da="Omgørelsesprocent i Ankestyrelsen",
+    needs=("appeals",),
+)
+def appeal_reversal_rate(ctx: Context) -> Result:
+    """Ankestyrelsen decisions in the period: (changed + remitted + annulled) / all
+    decisions — VIVE "andel ændrede eller hjemviste sager".
+
+    Dismissed cases (not decided on the merits) are left out (``DATA.md``). All areas;
+    breakdown by ``area``. ``basis`` is the number of decisions (appeals carry no person).
+    """
+    frame = ctx.tables.appeals
+    frame = frame[_between(frame["decision_date"], ctx) & (frame["outcome"] != "dismissed")]
+    reversed_ = frame["outcome"].isin(REVERSED)
+    value = ratio(int(reversed_.sum()), len(frame), "decisions on the merits")
+    by_area = reversed_.groupby(frame["area"]).mean()
+    return Result(
+        "",
+        value,
+        "share",
+        breakdown={"area": series_dict(by_area)},
+        basis=len(frame),
+        breakdown_basis={"area": series_dict(frame.groupby("area").size())},
+    )

@@ -1,1 +1,183 @@
-"""FP3 — firm, data-based frame budgeting."""
+"""FP3 — firm, data-based frame budgeting.
+
+Per budget line and per area (children, adults), and in total. The budget figures are
+defined for full years, so every FP3 indicator refers to the **closed budget year**: the
+period's year when the period ends on 31 December, otherwise the year before (for 2026-H1:
+2025). The current year's expected deviation is FP5's ``fp5.forecast_vs_budget``.
+
+Only budget lines of the children's and adults' areas take part (the specialised social
+area); employment/other lines exist for the cross-sector baselines.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from noegletal.codes import AREAS
+from noegletal.indicators._common import ratio, series_dict
+from noegletal.indicators.context import Context
+from noegletal.indicators.registry import MissingInput, Result, indicator
+
+
+def budget_frame(ctx: Context, year: int | None = None) -> pd.DataFrame:
+    """One row per social-area budget line with a budget for ``year`` (default: the closed
+    year): ``original``, ``supplementary``, ``corrected``, ``actual`` (ledger, full year)."""
+    year = ctx.closed_year if year is None else year
+    budget = ctx.tables.budget
+    rows = budget[budget["year"] == year]
+    rows = rows.assign(area=rows["budget_line"].map(ctx.line_area))
+    rows = rows[rows["area"].isin(AREAS)]
+    if rows.empty:
+        raise MissingInput(f"budget has no children's or adults' lines for {year}")
+    actual = ctx.spend_by_line(date(year, 1, 1), date(year, 12, 31))
+    if ctx.tables.ledger["posting_date"].max() < pd.Timestamp(date(year, 12, 31)):
+        raise MissingInput(f"the ledger does not cover all of {year}")
+    supplementary = rows["supplementary_appropriations"].fillna(0.0)
+    frame = pd.DataFrame(
+        {
+            "budget_line": rows["budget_line"].to_numpy(),
+            "area": rows["area"].to_numpy(),
+            "original": rows["original_budget"].to_numpy(),
+            "supplementary": supplementary.to_numpy(),
+            "corrected": (rows["original_budget"] + supplementary).to_numpy(),
+            "actual": rows["budget_line"].map(actual).fillna(0.0).to_numpy(),
+        }
+    )
+    return frame.sort_values("budget_line", kind="stable").reset_index(drop=True)
+
+
+def _note(ctx: Context) -> str:
+    return f"Regnskabsåret {ctx.closed_year} (seneste afsluttede år)."
+
+
+def _relative(
+    frame: pd.DataFrame, numerator: pd.Series, denominator_col: str
+) -> tuple[float, dict, dict]:
+    """Total, per-line and per-area ratios of ``numerator`` summed / ``denominator`` summed."""
+    denominator = frame[denominator_col]
+    total = ratio(numerator.sum(), denominator.sum(), f"the {denominator_col} budget")
+    lines = {
+        line: (float(n / d) if d else None)
+        for line, n, d in zip(frame["budget_line"], numerator, denominator, strict=True)
+    }
+    by_area = {}
+    for area in AREAS:
+        mask = frame["area"] == area
+        d = denominator[mask].sum()
+        if mask.any() and d:
+            by_area[area] = float(numerator[mask].sum() / d)
+    return total, lines, by_area
+
+
+@indicator(
+    "fp3.budget_adherence",
+    unit="share",
+    label_da="Budgetafvigelse (regnskab mod oprindeligt budget)",
+)
+def budget_adherence(ctx: Context) -> Result:
+    """(actual − original budget) / original budget, for full years; positive = overspend
+    — VIVE "budgetafvigelse"."""
+    frame = budget_frame(ctx)
+    total, lines, by_area = _relative(frame, frame["actual"] - frame["original"], "original")
+    return Result(
+        "", total, "share", breakdown={"budget_line": lines, "area": by_area}, note=_note(ctx)
+    )
+
+
+@indicator(
+    "fp3.budget_precision",
+    unit="share",
+    label_da="Budgetpræcision (afvigelse fra korrigeret budget)",
+)
+def budget_precision(ctx: Context) -> Result:
+    """abs(actual − corrected budget) / corrected budget.
+
+    Per line the absolute deviation of the line; per area and in total the absolute value of
+    the *net* deviation of the lines summed (lines offset each other inside the frame), as
+    VIVE measures budget precision for the area as a whole.
+    """
+    frame = budget_frame(ctx)
+    deviation = frame["actual"] - frame["corrected"]
+    total, lines, by_area = _relative(frame, deviation, "corrected")
+    return Result(
+        "",
+        abs(total),
+        "share",
+        breakdown={
+            "budget_line": {k: (abs(v) if v is not None else None) for k, v in lines.items()},
+            "area": {k: abs(v) for k, v in by_area.items()},
+        },
+        note=_note(ctx),
+    )
+
+
+@indicator("fp3.supplementary_appropriations", unit="kr", label_da="Tillægsbevillinger (kr.)")
+def supplementary_appropriations(ctx: Context) -> Result:
+    """Sum of supplementary appropriations in the year (kr.); the goal is 0."""
+    frame = budget_frame(ctx)
+    by_area = frame.groupby("area")["supplementary"].sum()
+    return Result(
+        "",
+        float(frame["supplementary"].sum()),
+        "kr",
+        breakdown={
+            "budget_line": series_dict(frame.set_index("budget_line")["supplementary"]),
+            "area": series_dict(by_area),
+        },
+        note=_note(ctx),
+    )
+
+
+@indicator(
+    "fp3.offset_within_frame_share",
+    unit="share",
+    label_da="Andel af merforbrug opvejet inden for rammen",
+)
+def offset_within_frame_share(ctx: Context) -> Result:
+    """Σ underspends on lines / Σ overspends on lines inside the same area (capped at 1):
+    how much of the gross overspend was absorbed inside the frame.
+
+    Spends are measured against the corrected budget. The total is computed over both
+    areas' lines together (each area's frame absorbing its own overspend: Σ per area of
+    min(under, over) / Σ over). An area without overspend has no share (nothing to absorb).
+    """
+    frame = budget_frame(ctx)
+    deviation = frame["actual"] - frame["corrected"]
+    over = deviation.clip(lower=0).groupby(frame["area"]).sum()
+    under = (-deviation).clip(lower=0).groupby(frame["area"]).sum()
+    by_area = {
+        area: float(min(under[area] / over[area], 1.0)) for area in over.index if over[area] > 0
+    }
+    absorbed = sum(min(under[a], over[a]) for a in over.index)
+    total = ratio(absorbed, over.sum(), "the gross overspend")
+    return Result(
+        "",
+        total,
+        "share",
+        breakdown={"area": by_area},
+        note=_note(ctx),
+        extra={"overspend": series_dict(over), "underspend": series_dict(under)},
+    )
+
+
+@indicator("fp3.deviation_by_line", unit="kr", label_da="Afvigelse fra korrigeret budget (kr.)")
+def deviation_by_line(ctx: Context) -> Result:
+    """actual − corrected budget per budget line (kr.).
+
+    Positive = overspend. The total is the net deviation of all lines.
+    """
+    frame = budget_frame(ctx)
+    deviation = frame["actual"] - frame["corrected"]
+    return Result(
+        "",
+        float(deviation.sum()),
+        "kr",
+        breakdown={
+            "budget_line": series_dict(pd.Series(deviation.to_numpy(), index=frame["budget_line"])),
+            "area": series_dict(deviation.groupby(frame["area"]).sum()),
+        },
+        note=_note(ctx),
+        table=frame.assign(deviation=deviation).to_dict("records"),
+    )

@@ -77,7 +77,9 @@ class Result:
     computed from (``None`` for counts and for amounts not tied to persons);
     ``breakdown_basis`` mirrors ``breakdown`` with the number of persons in each cell.
     ``note`` explains a choice the reader must know (e.g. which year a full-year indicator
-    refers to). ``table`` holds the rows of a multi-column indicator (``fp6.key_figures``).
+    refers to). ``distribution`` marks a breakdown of shares that add up to 1 (each cell's
+    basis is then the persons *in* the cell). ``table`` holds the rows of a multi-column
+    indicator (``fp6.key_figures``).
     ``extra`` carries intermediate numbers for reports and tests; it is not written to JSON.
     """
 
@@ -90,6 +92,7 @@ class Result:
     reason: str | None = None
     note: str | None = None
     label_da: str = ""
+    distribution: bool = False
     suppressed_in_publication: bool = False
     table: list[dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -146,10 +149,11 @@ def _load_groups() -> None:
         importlib.import_module(f"noegletal.indicators.{name}")
 
 
-def indicator_ids() -> list[str]:
-    """Every registered id, in registry order (the order of ``INDICATORS.md``)."""
+def indicator_ids(group: str | None = None) -> list[str]:
+    """Every registered id (or those of ``group``, e.g. ``fp2``), in registry order (the
+    order of ``INDICATORS.md``)."""
     _load_groups()
-    return list(REGISTRY)
+    return [i for i in REGISTRY if group is None or i.split(".", 1)[0] == group]
 
 
 def _as_result(spec: IndicatorSpec, produced: Result | float | int | None) -> Result:

@@ -63,6 +63,7 @@ def staircase_share(ctx: Context) -> Result:
         breakdown={"step": by_step(shares)},
         basis=ctx.distinct_persons(in_period),
         breakdown_basis={"step": by_step(basis_per_step)},
+        distribution=True,
     )
 
 
@@ -250,4 +251,5 @@ def step_movement(ctx: Context) -> Result:
         breakdown={"movement": shares},
         basis=total_persons,
         breakdown_basis={"movement": {k: int(counts.get(k, 0)) for k in keys}},
+        distribution=True,
     )
