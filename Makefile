@@ -8,7 +8,7 @@ PERIOD ?=
 SEED ?= 2026
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-fast test-spark test-update reports bench lint format example-data clean
+.PHONY: help setup test test-fast test-spark test-update reports bench lint format docs example-data clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,6 +47,11 @@ lint: setup ## ruff lint + format check
 format: setup ## Format the code with ruff
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
+
+docs: setup ## Refresh the generated parts of docs/ (the data contract tables)
+	$(BIN)/python -c "import pathlib, re; from noegletal.data.spec import contract_markdown as c; \
+	p = pathlib.Path('docs/data-contract.md'); t = p.read_text(); \
+	p.write_text(re.sub(r'(<!-- contract:start -->\n).*(<!-- contract:end -->)', lambda m: m.group(1) + c() + m.group(2), t, flags=re.S))"
 
 example-data: setup ## Regenerate the committed example municipality under data/example
 	$(BIN)/noegletal example-data $(DATA) --seed $(SEED)

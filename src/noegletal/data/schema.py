@@ -273,9 +273,23 @@ def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) ->
 def _check_budget_lines(lines: pd.DataFrame, file: str) -> list[Problem]:
     problems: list[Problem] = []
     owner: dict[str, str] = {}
+    measure_owner: dict[str, str] = {}
     for row, record in lines.iterrows():
         area = record.get("area")
         for measure in split_list(record.get("measure_types")):
+            if measure in measure_owner and measure_owner[measure] != record["budget_line"]:
+                problems.append(
+                    Problem(
+                        file,
+                        f"measure type '{measure}' is listed on '{measure_owner[measure]}' and "
+                        f"'{record['budget_line']}' (rule: a measure type belongs to one line, "
+                        "or its volume would be counted twice)",
+                        "list the measure type on one budget line only",
+                        row=int(row),
+                        column="measure_types",
+                    )
+                )
+            measure_owner.setdefault(measure, str(record["budget_line"]))
             allowed = codes.MEASURE_TYPES_BY_AREA.get(str(area), ())
             if measure not in allowed:
                 problems.append(

@@ -262,3 +262,47 @@ MUNICIPALITY_CODE = ColumnSpec("municipality_code", required=False, fix="use the
 def table_spec(name: str) -> TableSpec:
     """The spec of table ``name`` (raises ``KeyError`` for an unknown table)."""
     return TABLES[name]
+
+
+_KIND_TEXT = {
+    "str": "text",
+    "int": "whole number",
+    "float": "number",
+    "date": "date",
+    "month_or_date": "date or YYYY-MM",
+    "datetime": "date-time",
+}
+
+
+def contract_markdown() -> str:
+    """The tables of the contract as Markdown (pasted into ``docs/data-contract.md`` between
+    ``<!-- contract:start -->`` and ``<!-- contract:end -->``; ``make docs`` refreshes it and a
+    test checks the document is current)."""
+    out: list[str] = []
+    for name, spec in TABLES.items():
+        out += [f"### `{name}`{' (optional)' if spec.optional else ''}", "", spec.description, ""]
+        out += ["| column | type | required | may be empty | rule |", "|---|---|---|---|---|"]
+        for col in spec.columns:
+            rules = []
+            if col.unique:
+                rules.append("unique")
+            if col.allowed:
+                rules.append("one of " + ", ".join(f"`{a}`" for a in col.allowed))
+            if col.minimum is not None:
+                rules.append(f"≥ {col.minimum:g}")
+            if col.maximum is not None:
+                rules.append(f"≤ {col.maximum:g}")
+            if col.identifier:
+                rules.append("pseudonym (CPR rule)")
+            out.append(
+                f"| `{col.name}` | {_KIND_TEXT[col.kind]} | {'yes' if col.required else 'no'} "
+                f"| {'yes' if col.nullable else 'no'} | {'; '.join(rules)} |"
+            )
+        notes = []
+        if len(spec.key) > 1:
+            notes.append(f"One row per {' + '.join(spec.key)}.")
+        notes += [f"`{later}` ≥ `{earlier}` when given." for earlier, later in spec.ordered]
+        if notes:
+            out += ["", " ".join(notes)]
+        out.append("")
+    return "\n".join(out)
