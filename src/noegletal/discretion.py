@@ -3,14 +3,16 @@
 Rules (``INDICATORS.md``, *Small counts*; threshold ``t`` from ``municipality.yml``, default 5):
 
 1. **Small counts.** A published count (persons, measures, full-year persons …) with
-   ``0 < count < t`` is shown as ``"<t"`` (``"<5"``). Zero is shown as 0.
+   ``0 < count < t`` is shown as ``"<t"`` (``"<5"``). Zero is shown as 0. A net flow (a
+   difference of counts) is small when its size is: −3 is shown as ``"<5"`` too.
 2. **Small bases.** A share, rate, average or amount computed from fewer than ``t`` persons
    (its ``basis``) is suppressed (shown as ``None``, printed "–" with a footnote).
 3. **No recovery by subtraction.** Within a breakdown whose cells add up to a published
    total, the hidden cells' sum is known (total − shown cells). When that sum pins down a
    hidden cell — one hidden cell; or every hidden cell at the smallest possible count
    (sum = n); or every hidden cell at the largest (sum = n × (t − 1)) — the **total** is
-   suppressed too (counts and amounts). For a distribution of shares, whose total (1) is
+   suppressed too (counts); for amounts, any hidden cell hides the total, since their sum
+   is the amount of a small group. For a distribution of shares, whose total (1) is
    always known, the smallest shown cell is suppressed instead, until no hidden cell can be
    pinned down.
 
@@ -38,7 +40,8 @@ def small_label(threshold: int) -> str:
 
 
 def _is_small(count: float | None, threshold: int) -> bool:
-    return count is not None and 0 < count < threshold
+    """A count of 1..t-1 persons/things; a net flow counts by its size (−3 is small too)."""
+    return count is not None and 0 < abs(count) < threshold
 
 
 def hidden_cells_recoverable(hidden_counts: list[float], threshold: int) -> bool:
@@ -141,7 +144,7 @@ def _publish_map(
     Counts (or, for a distribution of shares, the persons in each cell) follow the
     small-count rule and the recovery rule. Other cells with a ``basis`` (shares, averages
     and amounts of a group of persons) are hidden when the group has fewer than ``t``
-    persons; amounts add up to the total, so one hidden amount hides the total too.
+    persons; amounts add up to the total, so a hidden amount hides the total too.
     """
     if unit in COUNT_UNITS or distribution:
         counts = {k: (bases or values).get(k) for k in values}
@@ -151,7 +154,9 @@ def _publish_map(
     else:
         basis = bases or {}
         hidden = {k for k in values if _is_small(basis.get(k), threshold)}
-        hide_total = total_known and unit in ADDITIVE_UNITS and len(hidden) == 1
+        # The hidden amounts' sum is total − shown: it is the amount of a group of fewer
+        # than t persons whenever anything is hidden, so the total goes too.
+        hide_total = total_known and unit in ADDITIVE_UNITS and bool(hidden)
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key in hidden:
