@@ -170,3 +170,46 @@ def _print_indicator_table(document: dict) -> None:
             note = ("diskretioneres i publikation. " + note).strip()
         table.add_row(entry["id"], entry["label_da"], shown, note)
     out.print(table)
+
+
+@app.command()
+def scenario(
+    file: Annotated[
+        Path, typer.Argument(help="Scenario file (YAML), e.g. scenarios/housing-first.yml.")
+    ],
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Also write the yearly results as CSV.")
+    ] = None,
+) -> None:
+    """Run a social-investment scenario (cost-group model) and print yearly savings and
+    rate-card payments."""
+    from rich.table import Table
+
+    from noegletal.present.formats import fmt_kr, fmt_number
+    from noegletal.scenarios import ScenarioError, load_scenario, run_scenario
+
+    try:
+        loaded = load_scenario(file)
+    except (ScenarioError, OSError) as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
+    frame = run_scenario(loaded)
+    table = Table(title=f"{loaded.name} — {file.name}", header_style="bold")
+    columns = [
+        ("year", "År", lambda v: str(int(v))),
+        ("participants", "Deltagere", lambda v: fmt_number(v, 1)),
+        ("cost_without", "Udgift uden indsats", fmt_kr),
+        ("cost_with", "Udgift med indsats", fmt_kr),
+        ("saving", "Besparelse", fmt_kr),
+        ("cumulative_saving_less_investment", "Akk. besparelse − investering", fmt_kr),
+        ("rate_card_payment", "Betaling efter rate card", fmt_kr),
+    ]
+    for _, heading, _ in columns:
+        table.add_column(heading, justify="right")
+    for record in frame.to_dict("records"):
+        table.add_row(*(fmt(record[key]) for key, _, fmt in columns))
+    out.print(table)
+    out.print(f"Investering: {fmt_kr(loaded.investment)}")
+    if csv_path is not None:
+        frame.to_csv(csv_path, index=False)
+        out.print(f"wrote {csv_path}")

@@ -1,0 +1,65 @@
+"""The command line: every command a user runs, end to end on small data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from noegletal.cli import app
+from tests.conftest import ROOT
+
+runner = CliRunner()
+
+
+def test_scenario_command_prints_years_and_writes_csv(tmp_path: Path) -> None:
+    csv = tmp_path / "hf.csv"
+    result = runner.invoke(
+        app, ["scenario", str(ROOT / "scenarios" / "housing-first.yml"), "--csv", str(csv)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Investering: 3.000.000 kr." in result.output
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("year,participants") and len(lines) == 1 + 5
+
+
+def test_scenario_command_refuses_a_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: x\nhorizon_years: -1\n", encoding="utf-8")
+    result = runner.invoke(app, ["scenario", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.yml: horizon_years" in result.output
+
+
+def test_indicators_command_writes_every_id(tiny_dir: Path, tmp_path: Path) -> None:
+    from noegletal.indicators import indicator_ids
+
+    out = tmp_path / "out.json"
+    result = runner.invoke(
+        app, ["indicators", "--data", str(tiny_dir), "--period", "2025", "--json", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [e["id"] for e in document["indicators"]] == indicator_ids()
+    assert document["period"] == "2025" and document["municipality"] == "Testby Kommune"
+    for entry in document["indicators"]:
+        assert set(entry) >= {"id", "value", "unit", "breakdown", "suppressed_in_publication"}
+        if entry["value"] is None:
+            assert entry["reason"], entry["id"]
+
+
+def test_indicators_command_refuses_invalid_data_and_writes_nothing(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    (tiny_dir / "population.csv").write_text("year,age,persons\n2025,x,1\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["indicators", "--data", str(tiny_dir), "--json", str(out)])
+    assert result.exit_code == 1
+    assert "population.csv, row 2, column age" in result.output
+    assert not out.exists()
+
+
+def test_indicators_command_rejects_a_bad_period(tiny_dir: Path) -> None:
+    result = runner.invoke(app, ["indicators", "--data", str(tiny_dir), "--period", "2025-H3"])
+    assert result.exit_code == 2 and "cannot read period" in result.output
