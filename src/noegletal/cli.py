@@ -213,3 +213,19 @@ def scenario(
     if csv_path is not None:
         frame.to_csv(csv_path, index=False)
         out.print(f"wrote {csv_path}")
+
+
+@app.command("example-data")
+def example_data(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the data set to.")],
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed (same seed, same bytes).")
+    ] = 2026,
+) -> None:
+    """Generate the fictional example municipality (Egebjerg Kommune, 2020-01-01 to
+    2026-06-30): every table of the data contract, as CSV."""
+    from noegletal.synthetic.example import generate_example
+
+    paths = generate_example(out_dir, seed)
+    total = sum(p.stat().st_size for p in paths)
+    out.print(f"wrote {len(paths)} files ({total / 1e6:.1f} MB) to {out_dir} (seed {seed})")
