@@ -229,3 +229,63 @@ def example_data(
     paths = generate_example(out_dir, seed)
     total = sum(p.stat().st_size for p in paths)
     out.print(f"wrote {len(paths)} files ({total / 1e6:.1f} MB) to {out_dir} (seed {seed})")
+
+
+@app.command()
+def render(
+    report: Annotated[str, typer.Argument(help="committee, focus-points, cross-sector, or all.")],
+    data: Annotated[Path, typer.Option("--data", "-d", help="Data directory.")],
+    period: PeriodOpt = "latest-half",
+    out_root: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("_output"),
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="Code, for data of several municipalities.")
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--formats", help="html,pdf (comma-separated).")
+    ] = "html,pdf",
+    date: Annotated[
+        str | None, typer.Option("--date", help="Report date YYYY-MM-DD (default: today).")
+    ] = None,
+    backend: Annotated[str, typer.Option("--backend", help="auto, builtin or quarto.")] = "auto",
+    mapping: MappingOpt = None,
+) -> None:
+    """Render a report to HTML and PDF in OUT/<report>/<period>/ (Quarto if installed,
+    otherwise the built-in renderer)."""
+    import datetime as dt
+
+    from noegletal.render import RenderError
+    from noegletal.render.catalog import REPORTS, output_dir, render_named_report
+
+    names = list(REPORTS) if report == "all" else [report]
+    unknown = [n for n in names if n not in REPORTS]
+    if unknown:
+        err.print(f"unknown report {unknown[0]!r}: use {', '.join(REPORTS)} or all", markup=False)
+        raise typer.Exit(2)
+    tables = _load_or_exit(data, mapping)
+    if municipality:
+        tables = tables.for_municipality(municipality.zfill(3))
+    try:
+        resolved = resolve_period(period, tables.extract_date)
+        day = dt.date.fromisoformat(date) if date else None
+    except (PeriodError, ValueError) as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    for name in names:
+        target = output_dir(out_root, name, resolved, municipality)
+        try:
+            result = render_named_report(
+                name,
+                tables=tables,
+                data_dir=data,
+                period=resolved,
+                out_dir=target,
+                municipality=municipality,
+                date=day,
+                formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+                backend=backend,
+            )
+        except RenderError as exc:
+            err.print(privacy.redact(str(exc)), markup=False)
+            raise typer.Exit(1) from exc
+        written = ", ".join(str(p) for p in (result.html, result.pdf) if p)
+        out.print(f"{name} {resolved}: {written} ({result.backend}, {result.seconds:.1f} s)")

@@ -28,7 +28,14 @@ from typing import Any
 
 from noegletal.indicators.registry import COUNT_UNITS, Result
 
-__all__ = ["PublishedResult", "hidden_cells_recoverable", "publish", "publish_counts"]
+__all__ = [
+    "PublishedResult",
+    "discretion_note",
+    "hidden_cells_recoverable",
+    "publish",
+    "publish_counts",
+    "publish_table",
+]
 
 #: Units whose cells add up to the total (so a hidden cell could be recovered from it).
 ADDITIVE_UNITS = COUNT_UNITS | {"kr"}
@@ -228,4 +235,60 @@ def publish(result: Result, threshold: int = 5) -> PublishedResult:
         breakdown,
         hidden_any,
         reason=result.reason,
+    )
+
+
+def publish_table(
+    rows: list[dict[str, Any]],
+    threshold: int = 5,
+    *,
+    counts: tuple[str, ...] = (),
+    basis: Mapping[str, str] | None = None,
+    total: dict[str, Any] | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The publishable view of a table's rows (and of its total row, if it has one).
+
+    ``counts`` are columns of counts (small counts → ``"<t"``); ``basis`` maps a column of
+    shares/averages/amounts to the column holding the number of persons behind it (fewer
+    than ``t`` → ``None``). With a ``total`` row, each count column is checked like a
+    breakdown against its total: if the hidden cells could be recovered, the total's cell is
+    hidden as well; an amount column with a hidden cell hides its total.
+
+    >>> rows = [{"k": "a", "n": 12}, {"k": "b", "n": 3}]
+    >>> publish_table(rows, counts=("n",), total={"k": "I alt", "n": 15})
+    ([{'k': 'a', 'n': 12}, {'k': 'b', 'n': '<5'}], {'k': 'I alt', 'n': None})
+    """
+    basis = dict(basis or {})
+    out = [dict(row) for row in rows]
+    total_out = dict(total) if total is not None else None
+    for col in counts:
+        cells = {str(i): row.get(col) for i, row in enumerate(rows)}
+        known = total is not None and total.get(col) is not None
+        hidden, hide_total = publish_counts(cells, threshold, total_known=known)
+        for i in hidden:
+            out[int(i)][col] = small_label(threshold)
+        if total_out is not None:
+            if hide_total:
+                total_out[col] = None
+            elif _is_small(total_out.get(col), threshold):
+                total_out[col] = small_label(threshold)
+    for col, basis_col in basis.items():
+        hidden_any = False
+        for row, row_out in zip(rows, out, strict=True):
+            if _is_small(row.get(basis_col), threshold):
+                row_out[col] = None
+                hidden_any = True
+        if total_out is not None and col in total_out:
+            small_total = _is_small(total_out.get(basis_col), threshold)
+            if (hidden_any and col not in counts) or small_total:
+                total_out[col] = None
+    return out, total_out
+
+
+def discretion_note(threshold: int = 5) -> str:
+    """The Danish footnote explaining ``<5`` and ``–`` in a report."""
+    return (
+        f"«{small_label(threshold)}» angiver 1–{threshold - 1} personer eller sager. «–» angiver "
+        f"et tal, der ikke kan beregnes, eller som er udeladt, fordi det bygger på færre end "
+        f"{threshold} personer eller ville afsløre et udeladt tal (diskretionering)."
     )
