@@ -30,23 +30,34 @@ def test_share_from_few_persons_is_suppressed() -> None:
     assert published.value == 0.5 and not published.suppressed
 
 
-def test_one_small_cell_hides_the_total() -> None:
-    # Steps: 12, 3, 20 → the 3 is shown as <5, and total 35 would give 35 − 12 − 20 = 3.
+def test_one_small_cell_gets_a_complementary_cell() -> None:
+    # Steps 12, 3, 20: the 3 is shown as <5; with the total 35 it would be 35 − 12 − 20, so
+    # the smallest other cell (12) is hidden too ("–"), and the total stays.
     published = publish(persons(35, {"step": {"1": 12, "2": 3, "3": 20}}))
-    assert published.breakdown == {"step": {"1": 12, "2": "<5", "3": 20}}
-    assert published.value is None and published.suppressed
+    assert published.breakdown == {"step": {"1": None, "2": "<5", "3": 20}}
+    assert published.value == 35 and published.suppressed
 
 
-def test_two_small_cells_that_cannot_be_pinned_keep_the_total() -> None:
+def test_two_small_cells_that_cannot_be_pinned_keep_the_rest() -> None:
     # Hidden 2 and 3: the total reveals their sum 5 → (1,4), (2,3), (3,2), (4,1): ambiguous.
     published = publish(persons(25, {"step": {"1": 20, "2": 2, "3": 3}}))
     assert published.value == 25
     assert published.breakdown["step"] == {"1": 20, "2": "<5", "3": "<5"}
 
 
-def test_two_ones_or_two_fours_can_be_pinned() -> None:
-    assert publish(persons(22, {"s": {"a": 20, "b": 1, "c": 1}})).value is None  # sum 2 = 1+1
-    assert publish(persons(28, {"s": {"a": 20, "b": 4, "c": 4}})).value is None  # sum 8 = 4+4
+def test_two_ones_or_two_fours_need_a_complement() -> None:
+    # 1 + 1 = 2 pins both cells; hiding the 20 as well leaves 22 − nothing = 22 = 1+1+20,
+    # which the reader cannot split (the 20 could be anything from 5 up).
+    published = publish(persons(22, {"s": {"a": 20, "b": 1, "c": 1}}))
+    assert published.breakdown["s"] == {"a": None, "b": "<5", "c": "<5"}
+    assert published.value == 22
+
+
+def test_total_is_hidden_when_no_complementary_cell_exists() -> None:
+    # 4 + 4 = 8 pins both cells and the only other cell is 0: the total must go.
+    published = publish(persons(8, {"s": {"a": 0, "b": 4, "c": 4}}))
+    assert published.breakdown["s"] == {"a": 0, "b": "<5", "c": "<5"}
+    assert published.value is None
 
 
 def test_distribution_of_shares_hides_a_complementary_cell() -> None:
@@ -84,7 +95,9 @@ def test_averages_of_small_groups_are_hidden_without_hiding_others() -> None:
     assert published.value == 300_000.0
 
 
-def test_one_hidden_amount_hides_the_total_amount() -> None:
+def test_hidden_amounts_must_cover_five_persons() -> None:
+    # B (2 persons) is hidden; total − A would give B's amount, so A is hidden too: the
+    # hidden cells now cover 32 persons and the total can stay.
     result = Result(
         "x",
         1_000.0,
@@ -93,19 +106,23 @@ def test_one_hidden_amount_hides_the_total_amount() -> None:
         breakdown_basis={"budget_line": {"A": 30, "B": 2}},
     )
     published = publish(result)
-    assert published.breakdown == {"budget_line": {"A": 700.0, "B": None}}
-    assert published.value is None
+    assert published.breakdown == {"budget_line": {"A": None, "B": None}}
+    assert published.value == 1_000.0
+    alone = Result("x", 300.0, "kr", breakdown={"l": {"B": 300.0}}, breakdown_basis={"l": {"B": 2}})
+    assert publish(alone).value is None
 
 
-def test_nested_breakdown_hides_inner_and_total() -> None:
+def test_nested_breakdown_complements_inside_the_inner_map() -> None:
     result = persons(
         40,
         {"paragraph": {"SEL 108": {"cost_band": {"<0.5m": 10, "1-2m": 2}},
                        "SEL 107": {"cost_band": {"<0.5m": 20, "1-2m": 8}}}},
     )  # fmt: skip
     published = publish(result)
-    assert published.breakdown["paragraph"]["SEL 108"] == {"cost_band": {"<0.5m": 10, "1-2m": "<5"}}
-    assert published.value is None  # SEL 108's sum could be had as 40 − 28
+    paragraphs = published.breakdown["paragraph"]
+    assert paragraphs["SEL 108"] == {"cost_band": {"<0.5m": None, "1-2m": "<5"}}
+    assert paragraphs["SEL 107"] == {"cost_band": {"<0.5m": 20, "1-2m": 8}}
+    assert published.value == 40
 
 
 def test_recoverability_rule() -> None:
@@ -114,6 +131,9 @@ def test_recoverability_rule() -> None:
     assert not hidden_cells_recoverable([1, 2], T)  # sum 3: (1,2) or (2,1)
     assert hidden_cells_recoverable([1, 1, 1], T)
     assert not hidden_cells_recoverable([4, 4, 3], T)
+    # A small cell next to a hidden cell of at least 5: 1 + 5 = 6 pins it, 1 + 9 does not.
+    assert hidden_cells_recoverable([1], T, complement_cells=1, complement_sum=5)
+    assert not hidden_cells_recoverable([1], T, complement_cells=1, complement_sum=9)
 
 
 # ---- properties: an attacker who sees the published table learns no small count -----------
@@ -123,19 +143,24 @@ cells = st.dictionaries(
 )
 
 
-def _feasible_values(shown: dict, hidden: list[str], total: int | None) -> dict[str, set[int]]:
-    """Every value each hidden cell can take given what is published (each hidden cell is a
-    small count 1..T-1, the shown cells and — if published — the total are known)."""
-    options: dict[str, set[int]] = {k: set() for k in hidden}
-    for combo in itertools.product(range(1, T), repeat=len(hidden)):
-        if total is not None and sum(combo) + sum(shown.values()) != total:
-            continue
-        for key, value in zip(hidden, combo, strict=True):
+def _feasible_values(
+    shown: dict, small: list[str], complement: list[str], total: int | None
+) -> dict[str, set[int]]:
+    """Every value each "<5" cell can take given what is published: each "<5" cell is a count
+    1..T-1, each "–" cell a count of at least T (smaller ones would be "<5"), the shown
+    cells and — if published — the total are known."""
+    options: dict[str, set[int]] = {k: set() for k in small}
+    for combo in itertools.product(range(1, T), repeat=len(small)):
+        if total is not None:
+            rest = total - sum(shown.values()) - sum(combo)
+            if (complement and rest < T * len(complement)) or (not complement and rest != 0):
+                continue
+        for key, value in zip(small, combo, strict=True):
             options[key].add(value)
     return options
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(breakdown=cells)
 def test_no_small_count_is_published_or_recoverable(breakdown: dict[str, int]) -> None:
     total = sum(breakdown.values())
@@ -143,27 +168,27 @@ def test_no_small_count_is_published_or_recoverable(breakdown: dict[str, int]) -
     cells_out = published.breakdown["s"]
     numbers = [v for v in [published.value, *cells_out.values()] if isinstance(v, int)]
     assert all(v == 0 or v >= T for v in numbers)
-    hidden = [k for k, v in cells_out.items() if not isinstance(v, int)]
+    small = [k for k, v in cells_out.items() if v == "<5"]
+    complement = [k for k, v in cells_out.items() if v is None]
     shown = {k: v for k, v in cells_out.items() if isinstance(v, int)}
+    assert all(breakdown[k] >= T for k in complement)
     known_total = published.value if isinstance(published.value, int) else None
-    for key, values in _feasible_values(shown, hidden, known_total).items():
+    for key, values in _feasible_values(shown, small, complement, known_total).items():
         assert len(values) >= 2, (breakdown, published, key, values)
         assert breakdown[key] in values
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    counts=st.dictionaries(
-        st.sampled_from(list("abcde")), st.integers(0, 30), min_size=2, max_size=5
-    )
-)
-def test_complement_mode_never_leaves_a_pinnable_cell(counts: dict[str, int]) -> None:
-    hidden, hide_total = publish_counts(counts, T, total_known=True, complement=True)
+@given(counts=st.dictionaries(st.sampled_from(list("abcde")), st.integers(0, 30), min_size=2))
+def test_shares_never_leave_a_pinnable_cell(counts: dict[str, int]) -> None:
+    hidden, hide_total = publish_counts(counts, T, total_hideable=False)
     assert not hide_total
-    small = [counts[k] for k in hidden if 0 < counts[k] < T]
     assert all(k in hidden for k, c in counts.items() if 0 < c < T)
-    others = [k for k in hidden if not 0 < counts[k] < T]
-    # Either a non-small cell hides an unknown amount, or the small ones cannot be pinned,
-    # or nothing non-zero was left to hide.
+    small = [counts[k] for k in hidden if 0 < counts[k] < T]
+    others = [counts[k] for k in hidden if not 0 < counts[k] < T]
     shown_nonzero = [k for k, c in counts.items() if k not in hidden and c > 0]
-    assert others or not hidden_cells_recoverable(small, T) or not shown_nonzero
+    pinned = hidden_cells_recoverable(
+        small, T, complement_cells=len(others), complement_sum=sum(others)
+    )
+    # Either nothing can be pinned, or every non-zero cell is already hidden.
+    assert not pinned or not shown_nonzero

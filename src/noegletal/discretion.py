@@ -8,13 +8,14 @@ Rules (``INDICATORS.md``, *Small counts*; threshold ``t`` from ``municipality.ym
 2. **Small bases.** A share, rate, average or amount computed from fewer than ``t`` persons
    (its ``basis``) is suppressed (shown as ``None``, printed "–" with a footnote).
 3. **No recovery by subtraction.** Within a breakdown whose cells add up to a published
-   total, the hidden cells' sum is known (total − shown cells). When that sum pins down a
-   hidden cell — one hidden cell; or every hidden cell at the smallest possible count
-   (sum = n); or every hidden cell at the largest (sum = n × (t − 1)) — the **total** is
-   suppressed too (counts); for amounts, any hidden cell hides the total, since their sum
-   is the amount of a small group. For a distribution of shares, whose total (1) is
-   always known, the smallest shown cell is suppressed instead, until no hidden cell can be
-   pinned down.
+   total, the hidden cells' sum is known (total − shown cells). While that sum pins down a
+   hidden small count — one hidden cell; every hidden cell at the smallest possible count
+   (sum = n); or at the largest (sum = n × (t − 1)) — the smallest shown non-zero cell is
+   hidden as well (*complementary suppression*, shown as "–"). Only when no cell is left to
+   hide is the **total** suppressed: a total that would reveal a suppressed cell by
+   subtraction is never published. Amounts (kr.) of small groups follow the same idea: the
+   hidden cells must together cover at least ``t`` persons. A distribution of shares (whose
+   total, 1, is always known) uses complementary suppression only.
 
 The JSON output keeps exact values and sets ``suppressed_in_publication`` when rule 1, 2 or
 3 hides anything of the indicator; :func:`publish` gives the values a report may print.
@@ -33,6 +34,7 @@ __all__ = [
     "discretion_note",
     "hidden_cells_recoverable",
     "publish",
+    "publish_amounts",
     "publish_counts",
     "publish_table",
 ]
@@ -51,23 +53,38 @@ def _is_small(count: float | None, threshold: int) -> bool:
     return count is not None and 0 < abs(count) < threshold
 
 
-def hidden_cells_recoverable(hidden_counts: list[float], threshold: int) -> bool:
-    """True if a known sum of the hidden cells pins down one of them.
+def hidden_cells_recoverable(
+    hidden_counts: list[float],
+    threshold: int,
+    *,
+    complement_cells: int = 0,
+    complement_sum: float = 0.0,
+) -> bool:
+    """True if the known sum of the hidden cells pins down a hidden small count.
 
-    Each hidden cell lies in ``1..t-1``; with ``n`` cells summing to ``S`` a cell's feasible
-    range is ``[max(1, S-(n-1)(t-1)), min(t-1, S-(n-1))]``, a single value exactly when
-    ``n = 1``, ``S = n`` or ``S = n (t-1)``.
+    Each hidden small count lies in ``1..t-1``; each of the ``complement_cells`` hidden cells
+    that are not small (together ``complement_sum``) lies in ``t..∞``. With ``n`` small cells
+    and ``m`` complement cells summing to ``S`` in all, a small cell's feasible range is
+    ``[lo, hi]`` with ``hi = min(t-1, S-(n-1)-m·t)`` and ``lo = max(1, S-(n-1)(t-1))`` without
+    complement cells (``1`` with them, since those are unbounded above); it is pinned when
+    ``lo = hi``.
 
     >>> hidden_cells_recoverable([3], 5), hidden_cells_recoverable([1, 1], 5)
     (True, True)
     >>> hidden_cells_recoverable([2, 3], 5), hidden_cells_recoverable([4, 4], 5)
     (False, True)
+    >>> hidden_cells_recoverable([3], 5, complement_cells=1, complement_sum=12)  # 3 + ≥5
+    False
+    >>> hidden_cells_recoverable([1], 5, complement_cells=1, complement_sum=5)  # 6 = 1 + 5
+    True
     """
     n = len(hidden_counts)
     if n == 0:
         return False
-    total = sum(hidden_counts)
-    return n == 1 or total == n or total == n * (threshold - 1)
+    total = sum(hidden_counts) + complement_sum
+    hi = min(threshold - 1, total - (n - 1) - complement_cells * threshold)
+    lo = 1 if complement_cells else max(1, total - (n - 1) * (threshold - 1))
+    return lo >= hi
 
 
 def publish_counts(
@@ -75,38 +92,64 @@ def publish_counts(
     threshold: int,
     *,
     total_known: bool = True,
-    complement: bool = False,
+    complement: bool = True,
+    total_hideable: bool = True,
 ) -> tuple[set[str], bool]:
     """Which cells of a breakdown to hide, and whether the total must be hidden.
 
     ``cells`` maps each key to its count (``None``: unknown, never hidden by this rule).
-    Primary: every small count is hidden. Secondary (when ``total_known``): if the hidden
-    cells could be recovered from the total, hide the total — or, with ``complement``
-    (the total cannot be hidden, as for shares that add up to 1), hide the smallest shown
-    non-zero cell until they cannot.
+    Primary: every small count is hidden. Secondary (when the total is known): while the
+    hidden cells could be recovered from the total, hide the smallest shown non-zero cell
+    (complementary suppression, ``complement=True``); when no cell is left to hide, or with
+    ``complement=False``, hide the total instead (unless ``total_hideable`` is false, as for
+    shares that always add up to 1).
     """
     hidden = {k for k, c in cells.items() if _is_small(c, threshold)}
     hide_total = False
-    if total_known and hidden:
+    if not (total_known and hidden):
+        return hidden, hide_total
 
-        def recoverable() -> bool:
-            primary = [float(cells[k] or 0) for k in hidden if _is_small(cells[k], threshold)]
-            others = [k for k in hidden if not _is_small(cells[k], threshold)]
-            # A complement cell hides an unknown amount: the primary ones cannot be pinned.
-            return not others and hidden_cells_recoverable(primary, threshold)
+    def recoverable() -> bool:
+        small = [k for k in hidden if _is_small(cells[k], threshold)]
+        others = [k for k in hidden if k not in small]
+        # The attacker knows the sum of all hidden cells; feed the complement cells' amounts
+        # into it (they are part of what total − shown reveals).
+        return hidden_cells_recoverable(
+            [float(cells[k] or 0) for k in small],
+            threshold,
+            complement_cells=len(others),
+            complement_sum=sum(float(cells[k] or 0) for k in others),
+        )
 
-        if recoverable():
-            if complement:
-                while recoverable():
-                    shown = sorted(
-                        (c, k) for k, c in cells.items() if k not in hidden and c and c > 0
-                    )
-                    if not shown:
-                        break
-                    hidden.add(shown[0][1])
-            else:
-                hide_total = True
+    while recoverable():
+        shown = sorted((c, k) for k, c in cells.items() if k not in hidden and c and c > 0)
+        if complement and shown:
+            hidden.add(shown[0][1])
+            continue
+        hide_total = total_hideable
+        break
     return hidden, hide_total
+
+
+def publish_amounts(
+    bases: Mapping[str, float | None], threshold: int, *, total_known: bool = True
+) -> tuple[set[str], bool]:
+    """Cells of amounts (kr., averages) to hide by their basis (persons behind each cell).
+
+    A cell of fewer than ``t`` persons is hidden. When amounts add up to a known total, the
+    hidden cells' sum is revealed by subtraction: more cells (smallest basis first) are hidden
+    until the hidden cells together cover at least ``t`` persons; if that is impossible the
+    total is hidden.
+    """
+    hidden = {k for k, b in bases.items() if _is_small(b, threshold)}
+    if not (total_known and hidden):
+        return hidden, False
+    while sum(float(bases[k] or 0) for k in hidden) < threshold:
+        shown = sorted((b, k) for k, b in bases.items() if k not in hidden and b and b > 0)
+        if not shown:
+            return hidden, True
+        hidden.add(shown[0][1])
+    return hidden, False
 
 
 @dataclass
@@ -151,19 +194,19 @@ def _publish_map(
     Counts (or, for a distribution of shares, the persons in each cell) follow the
     small-count rule and the recovery rule. Other cells with a ``basis`` (shares, averages
     and amounts of a group of persons) are hidden when the group has fewer than ``t``
-    persons; amounts add up to the total, so a hidden amount hides the total too.
+    persons; amounts add up to the total, so the hidden ones must together cover ``t``
+    persons (:func:`publish_amounts`).
     """
     if unit in COUNT_UNITS or distribution:
         counts = {k: (bases or values).get(k) for k in values}
         hidden, hide_total = publish_counts(
-            counts, threshold, total_known=total_known, complement=distribution
+            counts, threshold, total_known=total_known, total_hideable=not distribution
         )
     else:
-        basis = bases or {}
-        hidden = {k for k in values if _is_small(basis.get(k), threshold)}
-        # The hidden amounts' sum is total − shown: it is the amount of a group of fewer
-        # than t persons whenever anything is hidden, so the total goes too.
-        hide_total = total_known and unit in ADDITIVE_UNITS and bool(hidden)
+        basis = {k: (bases or {}).get(k) for k in values}
+        hidden, hide_total = publish_amounts(
+            basis, threshold, total_known=total_known and unit in ADDITIVE_UNITS
+        )
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key in hidden:
@@ -250,13 +293,12 @@ def publish_table(
 
     ``counts`` are columns of counts (small counts → ``"<t"``); ``basis`` maps a column of
     shares/averages/amounts to the column holding the number of persons behind it (fewer
-    than ``t`` → ``None``). With a ``total`` row, each count column is checked like a
-    breakdown against its total: if the hidden cells could be recovered, the total's cell is
-    hidden as well; an amount column with a hidden cell hides its total.
+    than ``t`` → ``None``). With a ``total`` row, each column is checked like a breakdown
+    against its total (complementary suppression first, the total only as a last resort).
 
-    >>> rows = [{"k": "a", "n": 12}, {"k": "b", "n": 3}]
-    >>> publish_table(rows, counts=("n",), total={"k": "I alt", "n": 15})
-    ([{'k': 'a', 'n': 12}, {'k': 'b', 'n': '<5'}], {'k': 'I alt', 'n': None})
+    >>> rows = [{"k": "a", "n": 12}, {"k": "b", "n": 3}, {"k": "c", "n": 20}]
+    >>> publish_table(rows, counts=("n",), total={"k": "I alt", "n": 35})[0]
+    [{'k': 'a', 'n': None}, {'k': 'b', 'n': '<5'}, {'k': 'c', 'n': 20}]
     """
     basis = dict(basis or {})
     out = [dict(row) for row in rows]
@@ -266,22 +308,22 @@ def publish_table(
         known = total is not None and total.get(col) is not None
         hidden, hide_total = publish_counts(cells, threshold, total_known=known)
         for i in hidden:
-            out[int(i)][col] = small_label(threshold)
+            small = _is_small(rows[int(i)].get(col), threshold)
+            out[int(i)][col] = small_label(threshold) if small else None
         if total_out is not None:
             if hide_total:
                 total_out[col] = None
             elif _is_small(total_out.get(col), threshold):
                 total_out[col] = small_label(threshold)
     for col, basis_col in basis.items():
-        hidden_any = False
-        for row, row_out in zip(rows, out, strict=True):
-            if _is_small(row.get(basis_col), threshold):
-                row_out[col] = None
-                hidden_any = True
-        if total_out is not None and col in total_out:
-            small_total = _is_small(total_out.get(basis_col), threshold)
-            if (hidden_any and col not in counts) or small_total:
-                total_out[col] = None
+        bases = {str(i): row.get(basis_col) for i, row in enumerate(rows)}
+        known = total_out is not None and total_out.get(col) is not None
+        hidden, hide_total = publish_amounts(bases, threshold, total_known=known)
+        for i in hidden:
+            out[int(i)][col] = None
+        small_total = total_out is not None and _is_small(total_out.get(basis_col), threshold)
+        if total_out is not None and col in total_out and (hide_total or small_total):
+            total_out[col] = None
     return out, total_out
 
 

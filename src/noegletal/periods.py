@@ -43,7 +43,7 @@ _PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     ("month", re.compile(r"^(\d{4})-(\d{2})$")),
 ]
 
-_MONTHS_DA = [
+MONTHS_DA = [
     "januar",
     "februar",
     "marts",
@@ -187,12 +187,12 @@ class Period:
             return f"{self.number}. halvår {self.year}"
         if self.kind == "quarter":
             return f"{self.number}. kvartal {self.year}"
-        return f"{_MONTHS_DA[self.number - 1]} {self.year}"
+        return f"{MONTHS_DA[self.number - 1]} {self.year}"
 
     def ytd_label_da(self) -> str:
         """Danish label of the year-to-date span, e.g. ``1. januar–30. juni 2025``."""
         end = self.end
-        return f"1. januar–{end.day}. {_MONTHS_DA[end.month - 1]} {self.year}"
+        return f"1. januar–{end.day}. {MONTHS_DA[end.month - 1]} {self.year}"
 
 
 def parse_period(text: str | Period) -> Period:

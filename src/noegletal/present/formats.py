@@ -13,12 +13,18 @@ sign (U+2212), as great_tables does. A published value that is a small-count lab
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
+
+from noegletal.periods import MONTHS_DA
 
 __all__ = [
     "DASH",
     "MINUS",
+    "NBSP",
     "fmt_change_pct",
+    "fmt_count_text",
+    "fmt_date",
     "fmt_kr",
     "fmt_mio_kr",
     "fmt_number",
@@ -28,6 +34,7 @@ __all__ = [
 
 MINUS = "\u2212"
 DASH = "–"
+NBSP = "\u00a0"
 
 
 def _passthrough(value: Any) -> str | None:
@@ -103,3 +110,29 @@ def fmt_value(value: Any, unit: str) -> str:
     if unit in ("kr", "kr_per_person"):
         return fmt_kr(value)
     return fmt_number(value, _DECIMALS.get(unit, 1))
+
+
+def fmt_date(day: date | Any) -> str:
+    """A date in Danish long form: ``30. juni 2026`` (``–`` when missing).
+
+    >>> fmt_date(date(2026, 6, 30))
+    '30. juni 2026'
+    """
+    if day is None or (isinstance(day, float) and math.isnan(day)):
+        return DASH
+    if hasattr(day, "to_pydatetime"):
+        day = day.to_pydatetime()
+    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+
+
+def fmt_count_text(value: Any) -> str:
+    """A count for running text: ``12``, ``færre end 5`` (for ``"<5"``), ``et ukendt antal``.
+
+    >>> fmt_count_text("<5"), fmt_count_text(1234), fmt_count_text(None)
+    ('færre end 5', '1.234', 'et ukendt antal')
+    """
+    if isinstance(value, str) and value.startswith("<"):
+        return f"færre end {value[1:]}"
+    if value is None:
+        return "et ukendt antal"
+    return fmt_number(value)

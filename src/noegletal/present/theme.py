@@ -135,7 +135,6 @@ def style_table(table: GT, primary: str = DEFAULT_PRIMARY) -> GT:
             column_labels_border_bottom_color=primary,
             row_striping_background_color="#F5F7F9",
             source_notes_font_size="11px",
-            footnotes_font_size="11px",
             data_row_padding="4px",
             table_width="100%",
         )
