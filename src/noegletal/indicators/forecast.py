@@ -1,1 +1,681 @@
-"""FP5 — person-level commitment accounts and year-end forecasts."""
+"""FP5 — person-level commitment accounts and year-end forecasts.
+
+The forecast of year-end spend at a cut-off day t, per budget line (``INDICATORS.md``)::
+
+    forecast = actual spend 1 Jan..t
+             + Σ active measures at t: commitment cost from t+1 to min(end_date, 31 Dec)
+             + expected new measures: start rate × average annual cost of new measures
+               × expected remaining fraction of the year
+             − expected early endings of open-ended measures (historical ending rate)
+
+plus the rest of the year's bookings that are not tied to a measure (refunds,
+administration). ``docs/forecast.md`` writes every term out; :func:`forecast_at` computes
+exactly that, term by term, and :func:`backtest` replays it at every month end of a closed
+year. The cut-off of a period is its end; the year forecast is the period's year.
+
+Only the budget lines of the specialised social area (``area`` children or adults) take part,
+as in FP3.
+"""
+
+from __future__ import annotations
+
+import calendar
+import weakref
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from noegletal.codes import AREAS
+from noegletal.data.accounts import split_list
+from noegletal.data.tables import Tables
+from noegletal.indicators._common import series_dict
+from noegletal.indicators.context import Context
+from noegletal.indicators.registry import MissingInput, Result, indicator
+from noegletal.measures import OPEN_END, day_number
+from noegletal.periods import add_months, days_in_year, month_ends
+
+__all__ = [
+    "Backtest",
+    "Forecast",
+    "actual_year",
+    "backtest",
+    "corrected_budget",
+    "forecast_at",
+    "months_before",
+    "new_measures_cost",
+]
+
+#: Columns of :attr:`Forecast.lines`, in the order of ``docs/forecast.md``.
+TERMS = ("actual_ytd", "committed", "new_measures", "early_endings", "non_measure_rest")
+
+
+def _dn(day: date) -> int:
+    return int(day_number(day))
+
+
+def _date(day_no: int) -> date:
+    return date(1970, 1, 1) + timedelta(days=int(day_no))
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier; a month's last day maps to the last day of the
+    earlier month (28 Feb 2025 − 12 months = 29 Feb 2024), so month-end cut-offs give whole
+    months.
+
+    >>> months_before(date(2025, 2, 28), 12), months_before(date(2025, 3, 15), 24)
+    (datetime.date(2024, 2, 29), datetime.date(2023, 3, 15))
+    """
+    earlier = add_months(day, -months)
+    if (day + timedelta(days=1)).day == 1:
+        return date(
+            earlier.year, earlier.month, calendar.monthrange(earlier.year, earlier.month)[1]
+        )
+    return earlier
+
+
+# ---- period-independent arrays, prepared once per Tables ------------------------------------
+@dataclass(frozen=True)
+class _Prepared:
+    lines: pd.Index  # the social-area budget lines, in budget_lines order
+    line_area: np.ndarray
+    m_line: np.ndarray  # line code of each measure (-1: on no social-area line)
+    m_start: np.ndarray
+    m_end: np.ndarray  # OPEN_END for an empty end_date
+    m_start_cost: np.ndarray  # annual cost in force on the start day
+    p_row: np.ndarray  # price timeline: measure row, first day, annual cost (sorted)
+    p_from: np.ndarray
+    p_cost: np.ndarray
+    l_day: np.ndarray
+    l_amount: np.ndarray
+    l_line: np.ndarray  # line code of each booking (-1: no social-area line)
+    l_tied: np.ndarray  # booking tied to a measure
+    tie_rule: str
+    data_start: int  # 1 January of the year of the earliest booking
+    extract: int
+    lookback_months: int
+    measures_off_line: int
+
+
+_PREPARED: weakref.WeakKeyDictionary[Tables, _Prepared] = weakref.WeakKeyDictionary()
+_FORECASTS: weakref.WeakKeyDictionary[Tables, dict[date, Forecast]] = weakref.WeakKeyDictionary()
+
+
+def _line_of_measure(tables: Tables, lines: pd.DataFrame) -> np.ndarray:
+    """Line code of each intervention: the first social-area line whose ``measure_types``
+    lists the measure's type (lines and measures of the same area)."""
+    code_of: dict[tuple[str, str], int] = {}
+    for code, (area, cell) in enumerate(zip(lines["area"], lines["measure_types"], strict=True)):
+        for measure_type in split_list(cell):
+            code_of.setdefault((str(area), measure_type), code)
+    interventions = tables.interventions
+    keys = interventions["area"].astype(str) + "|" + interventions["measure_type"].astype(str)
+    known = [f"{area}|{measure_type}" for area, measure_type in code_of]
+    position = pd.Index(known).get_indexer(keys)
+    codes = np.append(np.array(list(code_of.values()), dtype=np.int64), -1)
+    return codes[position]  # position -1 (unknown key) picks the trailing -1
+
+
+def _price_timeline(tables: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every price row (the intervention row from ``start_date``, then ``measure_prices``),
+    sorted by measure and first day; a price row dated on or before the start replaces the
+    intervention row's price from the start; of two rows on the same day the later
+    (price-table) row wins — the rules of :func:`noegletal.measures.price_segments`."""
+    interventions = tables.interventions
+    start = day_number(interventions["start_date"])
+    rows = [np.arange(len(interventions))]
+    froms = [start]
+    costs = [interventions["annual_cost"].to_numpy(dtype=float)]
+    prices = tables.measure_prices
+    if prices is not None and len(prices):
+        position = pd.Series(np.arange(len(interventions)), index=interventions["intervention_id"])
+        row = position.reindex(prices["intervention_id"]).to_numpy()
+        known = ~pd.isna(row)
+        row = row[known].astype(np.int64)
+        rows.append(row)
+        froms.append(np.maximum(day_number(prices["valid_from"])[known], start[row]))
+        costs.append(prices["annual_cost"].to_numpy(dtype=float)[known])
+    frame = pd.DataFrame(
+        {
+            "row": np.concatenate(rows),
+            "from": np.concatenate(froms),
+            "cost": np.concatenate(costs),
+            "order": np.concatenate([np.full(len(r), i) for i, r in enumerate(rows)]),
+        }
+    ).sort_values(["row", "from", "order"], kind="stable")
+    frame = frame.drop_duplicates(["row", "from"], keep="last")
+    return (
+        frame["row"].to_numpy(np.int64),
+        frame["from"].to_numpy(np.int64),
+        frame["cost"].to_numpy(float),
+    )
+
+
+def _tied_bookings(ledger: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """Which bookings are tied to a measure: ``intervention_id`` given; without that column
+    ``person_id`` given; without either, every booking."""
+    for column, rule in (("intervention_id", "intervention_id"), ("person_id", "person_id")):
+        if column in ledger:
+            values = ledger[column]
+            tied = values.notna() & (values.astype(str).str.strip() != "")
+            return tied.to_numpy(), rule
+    return np.ones(len(ledger), dtype=bool), "all"
+
+
+def _prepare(tables: Tables) -> _Prepared:
+    if tables in _PREPARED:
+        return _PREPARED[tables]
+    all_lines = tables.budget_lines
+    lines = all_lines[all_lines["area"].isin(AREAS)].reset_index(drop=True)
+    m_line = _line_of_measure(tables, lines)
+    p_row, p_from, p_cost = _price_timeline(tables)
+    first_of_row = np.r_[True, p_row[1:] != p_row[:-1]]
+    start_cost = np.zeros(len(tables.interventions))
+    start_cost[p_row[first_of_row]] = p_cost[first_of_row]
+    ledger = tables.ledger
+    line_index = pd.Index(lines["budget_line"])
+    l_line = line_index.get_indexer(tables.ledger_budget_line).astype(np.int64)
+    l_tied, tie_rule = _tied_bookings(ledger)
+    l_day = day_number(ledger["posting_date"])
+    first_year = _date(int(l_day.min())).year if len(l_day) else tables.extract_date.year
+    prepared = _Prepared(
+        lines=pd.Index(lines["budget_line"].to_numpy(), name="budget_line"),
+        line_area=lines["area"].to_numpy(),
+        m_line=m_line,
+        m_start=day_number(tables.interventions["start_date"]),
+        m_end=day_number(tables.interventions["end_date"], open_end=True),
+        m_start_cost=start_cost,
+        p_row=p_row,
+        p_from=p_from,
+        p_cost=p_cost,
+        l_day=l_day,
+        l_amount=ledger["amount"].to_numpy(dtype=float),
+        l_line=l_line,
+        l_tied=l_tied,
+        tie_rule=tie_rule,
+        data_start=_dn(date(first_year, 1, 1)),
+        extract=_dn(tables.extract_date),
+        lookback_months=int(tables.municipality.forecast_lookback_months),
+        measures_off_line=int((m_line < 0).sum()),
+    )
+    _PREPARED[tables] = prepared
+    return prepared
+
+
+# ---- the forecast at one cut-off ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Forecast:
+    """The forecast at ``cutoff`` for the calendar year of the cut-off.
+
+    ``lines`` has one row per social-area budget line (index ``budget_line``) with the terms
+    (``actual_ytd``, ``committed``, ``new_measures``, ``early_endings``,
+    ``non_measure_rest``), ``forecast`` = actual_ytd + committed + new_measures −
+    early_endings + non_measure_rest, and the rates behind them (``starts``, ``start_rate``
+    per day, ``avg_new_cost``, ``endings``, ``exposure_days``, ``hazard`` per day,
+    ``active``, ``open``, ``measure_ytd``, ``non_measure_ytd``, ``area``).
+    """
+
+    cutoff: date
+    lines: pd.DataFrame
+    window_first: date
+    window_days: int
+    lookback_months: int
+    non_measure_basis: str  # "last_year" or "run_rate"
+    tie_rule: str
+    measures_on_no_line: int = 0
+
+    @property
+    def warm_up(self) -> bool:
+        """True when the data begin inside the lookback window (fewer months of history)."""
+        return self.window_first > months_before(self.cutoff, self.lookback_months) + timedelta(1)
+
+    @property
+    def total(self) -> float:
+        """Forecast summed over the lines."""
+        return float(self.lines["forecast"].sum())
+
+
+def _bincount(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
+    return np.bincount(codes, weights=weights, minlength=n).astype(float)[:n]
+
+
+def _survival_prefix(hazard: np.ndarray, remaining: int) -> np.ndarray:
+    """``S[ℓ, j] = Σ_{k<j} q_ℓ^k`` for j = 0..remaining, q = 1 − hazard (day-based survival)."""
+    q = 1.0 - hazard
+    powers = q[:, None] ** np.arange(remaining)[None, :]
+    return np.concatenate([np.zeros((len(hazard), 1)), np.cumsum(powers, axis=1)], axis=1)
+
+
+def new_measures_cost(
+    start_rate: np.ndarray, avg_cost: np.ndarray, hazard: np.ndarray, remaining: int, n_days: int
+) -> np.ndarray:
+    """Expected cost to 31 Dec of measures starting after the cut-off, per line:
+    ``λ · ā / N · Σ_{m=1}^{R} G_m`` with ``G_m = Σ_{j<m} q^j`` (``docs/forecast.md``)."""
+    prefix = _survival_prefix(np.asarray(hazard, dtype=float), remaining)
+    return np.asarray(start_rate) * np.asarray(avg_cost) / n_days * prefix[:, 1:].sum(axis=1)
+
+
+def forecast_at(tables: Tables, cutoff: date) -> Forecast:
+    """Year-end forecast per social-area budget line at ``cutoff`` (see ``docs/forecast.md``).
+
+    Raises :class:`MissingInput` when the cut-off lies after the data extract or before the
+    first booking.
+    """
+    cache = _FORECASTS.setdefault(tables, {})
+    if cutoff in cache:
+        return cache[cutoff]
+    prep = _prepare(tables)
+    t = _dn(cutoff)
+    if t > prep.extract:
+        raise MissingInput(
+            f"the cut-off {cutoff} lies after the data extract {_date(prep.extract)}"
+        )
+    if t < prep.data_start:
+        raise MissingInput(f"the ledger begins after the cut-off {cutoff}")
+    year = cutoff.year
+    jan1, dec31, n_days = _dn(date(year, 1, 1)), _dn(date(year, 12, 31)), days_in_year(year)
+    remaining = dec31 - t
+    n_lines = len(prep.lines)
+
+    # -- actual spend 1 Jan..t, and the bookings not tied to a measure --------------------------
+    on_line = prep.l_line >= 0
+    ytd = on_line & (prep.l_day >= jan1) & (prep.l_day <= t)
+    actual = _bincount(prep.l_line[ytd], prep.l_amount[ytd], n_lines)
+    untied = ytd & ~prep.l_tied
+    non_measure_ytd = _bincount(prep.l_line[untied], prep.l_amount[untied], n_lines)
+    same_day_last_year = _dn(months_before(cutoff, 12))
+    if prep.data_start <= _dn(date(year - 1, 1, 1)):
+        basis = "last_year"
+        span = (
+            on_line
+            & ~prep.l_tied
+            & (prep.l_day > same_day_last_year)
+            & (prep.l_day <= _dn(date(year - 1, 12, 31)))
+        )
+        non_measure_rest = _bincount(prep.l_line[span], prep.l_amount[span], n_lines)
+    else:
+        basis = "run_rate"
+        non_measure_rest = non_measure_ytd * remaining / (t - jan1 + 1)
+
+    # -- rates from the lookback window ----------------------------------------------------------
+    first = max(_dn(months_before(cutoff, prep.lookback_months)) + 1, prep.data_start)
+    window_days = t - first + 1
+    on = prep.m_line >= 0
+    line = prep.m_line
+    started = on & (prep.m_start >= first) & (prep.m_start <= t)
+    starts = _bincount(line[started], None, n_lines)
+    start_cost = _bincount(line[started], prep.m_start_cost[started], n_lines)
+    ended = on & (prep.m_end >= first) & (prep.m_end <= t)
+    endings = _bincount(line[ended], None, n_lines)
+    exposed = np.clip(np.minimum(prep.m_end, t) - np.maximum(prep.m_start, first) + 1, 0, None)
+    exposure = _bincount(line[on], exposed[on].astype(float), n_lines)
+    hazard = np.divide(endings, exposure, out=np.zeros(n_lines), where=exposure > 0)
+    start_rate = starts / window_days
+    avg_new_cost = np.divide(start_cost, starts, out=np.zeros(n_lines), where=starts > 0)
+    prefix = _survival_prefix(hazard, remaining)  # S[ℓ, m] = G_m = Σ_{j<m} q^j
+
+    # -- commitments of the measures active at t ---------------------------------------------------
+    active = on & (prep.m_start <= t) & (prep.m_end >= t)
+    hidden_end = (prep.m_end > t) & (prep.m_end <= prep.extract)
+    known_end = np.where(hidden_end, OPEN_END, prep.m_end)
+    is_open = active & (known_end == OPEN_END)
+    visible = active[prep.p_row] & ((prep.p_from <= t) | (prep.p_from > prep.extract))
+    row, start, cost = prep.p_row[visible], prep.p_from[visible], prep.p_cost[visible]
+    same_measure = np.r_[row[1:] == row[:-1], False]
+    next_start = np.r_[start[1:], 0]
+    seg_end = np.where(same_measure, next_start - 1, known_end[row])
+    seg_end = np.minimum(seg_end, known_end[row])
+    first_day = np.maximum(start, t + 1)
+    last_day = np.minimum(seg_end, dec31)
+    days = np.clip(last_day - first_day + 1, 0, None)
+    committed_seg = cost * days / n_days
+    seg_line = line[row]
+    seg_open = is_open[row] & (days > 0)
+    k0 = np.where(seg_open, first_day - t - 1, 0)
+    k1 = np.where(seg_open, last_day - t, 0)
+    surviving = cost * (prefix[seg_line, k1] - prefix[seg_line, k0]) / n_days
+    early_seg = np.where(seg_open, committed_seg - surviving, 0.0)
+    committed = _bincount(seg_line, committed_seg, n_lines)
+    early_endings = _bincount(seg_line, early_seg, n_lines)
+
+    # -- expected new measures ------------------------------------------------------------------
+    new_measures = new_measures_cost(start_rate, avg_new_cost, hazard, remaining, n_days)
+
+    frame = pd.DataFrame(
+        {
+            "area": prep.line_area,
+            "actual_ytd": actual,
+            "committed": committed,
+            "new_measures": new_measures,
+            "early_endings": early_endings,
+            "non_measure_rest": non_measure_rest,
+            "measure_ytd": actual - non_measure_ytd,
+            "non_measure_ytd": non_measure_ytd,
+            "active": _bincount(line[active], None, n_lines).astype(int),
+            "open": _bincount(line[is_open], None, n_lines).astype(int),
+            "starts": starts.astype(int),
+            "start_rate": start_rate,
+            "avg_new_cost": avg_new_cost,
+            "endings": endings.astype(int),
+            "exposure_days": exposure.astype(int),
+            "hazard": hazard,
+        },
+        index=prep.lines,
+    )
+    frame.insert(
+        1,
+        "forecast",
+        frame["actual_ytd"]
+        + frame["committed"]
+        + frame["new_measures"]
+        - frame["early_endings"]
+        + frame["non_measure_rest"],
+    )
+    result = Forecast(
+        cutoff=cutoff,
+        lines=frame,
+        window_first=_date(first),
+        window_days=window_days,
+        lookback_months=prep.lookback_months,
+        non_measure_basis=basis,
+        tie_rule=prep.tie_rule,
+        measures_on_no_line=prep.measures_off_line,
+    )
+    cache[cutoff] = result
+    return result
+
+
+# ---- budget and backtest --------------------------------------------------------------------
+def corrected_budget(tables: Tables, year: int) -> pd.Series:
+    """Corrected budget (original + supplementary) of ``year`` per social-area line that has
+    a budget row."""
+    budget = tables.budget
+    rows = budget[budget["year"] == year]
+    corrected = rows["original_budget"] + rows["supplementary_appropriations"].fillna(0.0)
+    series = pd.Series(corrected.to_numpy(), index=rows["budget_line"].to_numpy())
+    lines = _prepare(tables).lines
+    return (
+        series[series.index.isin(lines)]
+        .groupby(level=0)
+        .sum()
+        .reindex([line for line in lines if line in series.index])
+    )
+
+
+def actual_year(tables: Tables, year: int) -> pd.Series:
+    """Actual spend of ``year`` per social-area line (every line, 0 where none)."""
+    prep = _prepare(tables)
+    mask = (
+        (prep.l_line >= 0)
+        & (prep.l_day >= _dn(date(year, 1, 1)))
+        & (prep.l_day <= _dn(date(year, 12, 31)))
+    )
+    return pd.Series(
+        _bincount(prep.l_line[mask], prep.l_amount[mask], len(prep.lines)), index=prep.lines
+    )
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Forecasts at the month ends January–November of a closed ``year`` against its actual
+    year total. ``rows``: one row per (month, budget line) with ``forecast``, ``actual``,
+    ``error`` = (forecast − actual) / actual (NaN where actual is 0).
+
+    ``total_error`` is the net error of the total over lines; ``gross_error`` = Σ_ℓ |forecast
+    − actual| / Σ_ℓ actual, where over- and underspends on lines do not offset each other. The
+    ``budget_…`` fields are the same measures for the corrected budget ("budget as forecast"),
+    over the lines with a budget row."""
+
+    year: int
+    rows: pd.DataFrame
+    total_error: pd.Series  # index "01".."11"
+    gross_error: pd.Series
+    budget_error: float | None
+    budget_gross_error: float | None
+    budget_error_by_line: pd.Series
+    warm_up_months: list[str]
+
+    @property
+    def mean_absolute_error(self) -> float:
+        """Mean of |total error| over the month-end cut-offs."""
+        return float(self.total_error.abs().mean())
+
+
+def backtest(tables: Tables, year: int) -> Backtest:
+    """Replay the forecast at every month end January–November of ``year`` (the December
+    cut-off is the actual year total itself, error 0 by construction)."""
+    prep = _prepare(tables)
+    if _dn(date(year, 12, 31)) > prep.extract:
+        raise MissingInput(f"{year} is not complete in the data (extract {_date(prep.extract)})")
+    if prep.data_start > _dn(date(year, 1, 1)):
+        raise MissingInput(f"the ledger does not cover all of {year}")
+    actual = actual_year(tables, year)
+    if actual.sum() == 0:
+        raise MissingInput(f"actual spend of {year} is zero")
+    rows, totals, gross, warm = [], {}, {}, []
+    for cutoff in month_ends(year)[:11]:
+        month = f"{cutoff.month:02d}"
+        result = forecast_at(tables, cutoff)
+        if result.warm_up:
+            warm.append(month)
+        forecast = result.lines["forecast"]
+        error = (forecast - actual) / actual.where(actual != 0)
+        totals[month] = float((forecast.sum() - actual.sum()) / actual.sum())
+        gross[month] = float((forecast - actual).abs().sum() / actual.sum())
+        rows.append(
+            pd.DataFrame(
+                {
+                    "month": month,
+                    "cutoff": cutoff.isoformat(),
+                    "budget_line": prep.lines,
+                    "area": prep.line_area,
+                    "forecast": forecast.to_numpy(),
+                    "actual": actual.to_numpy(),
+                    "error": error.to_numpy(),
+                }
+            )
+        )
+    budget = corrected_budget(tables, year)
+    budget_actual = actual.reindex(budget.index)
+    has_budget = bool(len(budget)) and bool(budget_actual.sum())
+    budget_error = (
+        float((budget.sum() - budget_actual.sum()) / budget_actual.sum()) if has_budget else None
+    )
+    budget_gross = (
+        float((budget - budget_actual).abs().sum() / budget_actual.sum()) if has_budget else None
+    )
+    return Backtest(
+        year=year,
+        rows=pd.concat(rows, ignore_index=True),
+        total_error=pd.Series(totals),
+        gross_error=pd.Series(gross),
+        budget_error=budget_error,
+        budget_gross_error=budget_gross,
+        budget_error_by_line=(budget - budget_actual) / budget_actual.where(budget_actual != 0),
+        warm_up_months=warm,
+    )
+
+
+# ---- the indicators -----------------------------------------------------------------------------
+def _pct_da(share: float) -> str:
+    """+0.046 → ``+4,6 %`` (Danish decimal comma)."""
+    return f"{share * 100:+.1f} %".replace(".", ",")
+
+
+def _period_forecast(ctx: Context) -> Forecast:
+    return forecast_at(ctx.tables, ctx.period.end)
+
+
+def _by_line_and_area(values: pd.Series, areas: np.ndarray) -> dict:
+    return {
+        "budget_line": series_dict(values),
+        "area": series_dict(pd.Series(values.to_numpy()).groupby(areas).sum()),
+    }
+
+
+def _note(result: Forecast) -> str:
+    note = (
+        f"Prognose for {result.cutoff.year} pr. {result.cutoff:%d.%m.%Y}; rater fra "
+        f"{result.window_first:%d.%m.%Y}–{result.cutoff:%d.%m.%Y}"
+    )
+    if result.warm_up:
+        note += f" (kun {result.window_days} dages historik)"
+    return note + "."
+
+
+def _extra(result: Forecast) -> dict:
+    return {
+        "cutoff": result.cutoff,
+        "window_first": result.window_first,
+        "window_days": result.window_days,
+        "warm_up": result.warm_up,
+        "non_measure_basis": result.non_measure_basis,
+        "tie_rule": result.tie_rule,
+        "measures_on_no_line": result.measures_on_no_line,
+        "terms": {term: float(result.lines[term].sum()) for term in TERMS},
+        "lines": result.lines,
+    }
+
+
+@indicator("fp5.forecast", unit="kr", label_da="Regnskabsprognose for året (kr.)")
+def forecast(ctx: Context) -> Result:
+    """Year-end forecast per line and total at the cut-off.
+
+    The cut-off is the period end; the year is the period's year. Terms and rates as in
+    ``docs/forecast.md``: actual spend 1 Jan..t + commitments of the measures active at t to
+    min(known end, 31 Dec) + expected new measures (start rate and average annual cost of
+    the lookback window, each new measure surviving with the line's daily ending hazard) −
+    expected early endings of the measures without a known end + the rest of the year's
+    bookings not tied to a measure (as in the same span last year; run-rate of this year's
+    when last year is not in the data). An end date or price row dated after t but on or
+    before the extract date is treated as not yet known at t.
+    """
+    result = _period_forecast(ctx)
+    values = result.lines["forecast"]
+    return Result(
+        "",
+        float(values.sum()),
+        "kr",
+        breakdown=_by_line_and_area(values, result.lines["area"].to_numpy()),
+        note=_note(result),
+        extra=_extra(result),
+        table=result.lines.reset_index().to_dict("records"),
+    )
+
+
+@indicator(
+    "fp5.forecast_vs_budget",
+    unit="kr",
+    label_da="Forventet afvigelse fra korrigeret budget (kr.)",
+)
+def forecast_vs_budget(ctx: Context) -> Result:
+    """forecast − corrected budget (expected over-/underspend).
+
+    Corrected budget = original + supplementary appropriations of the period's year.
+    Positive = expected overspend. Lines without a budget row for the year are left out
+    (and named in the note); the total is over the lines with a budget.
+    """
+    result = _period_forecast(ctx)
+    year = ctx.period.year
+    budget = corrected_budget(ctx.tables, year)
+    if budget.empty:
+        raise MissingInput(f"budget has no children's or adults' lines for {year}")
+    lines = result.lines.loc[budget.index]
+    deviation = lines["forecast"] - budget
+    note = _note(result)
+    missing = [line for line in result.lines.index if line not in budget.index]
+    if missing:
+        note += f" Uden budget for {year}: {', '.join(missing)}."
+    return Result(
+        "",
+        float(deviation.sum()),
+        "kr",
+        breakdown=_by_line_and_area(deviation, lines["area"].to_numpy()),
+        note=note,
+        extra={
+            **_extra(result),
+            "corrected_budget": series_dict(budget),
+            "forecast": series_dict(lines["forecast"]),
+        },
+    )
+
+
+@indicator(
+    "fp5.committed_remaining",
+    unit="kr",
+    label_da="Disponeret resten af året (kr.)",
+)
+def committed_remaining(ctx: Context) -> Result:
+    """The commitment part alone (no inflow/outflow).
+
+    Σ over measures active at the cut-off t of their commitment cost from t+1 to
+    min(known end date, 31 Dec), prices from ``measure_prices`` where given.
+    """
+    result = _period_forecast(ctx)
+    values = result.lines["committed"]
+    return Result(
+        "",
+        float(values.sum()),
+        "kr",
+        breakdown=_by_line_and_area(values, result.lines["area"].to_numpy()),
+        note=_note(result),
+        extra={
+            "active": series_dict(result.lines["active"]),
+            "open": series_dict(result.lines["open"]),
+        },
+    )
+
+
+@indicator("fp5.backtest_error", unit="share", label_da="Prognosefejl i afsluttet år")
+def backtest_error(ctx: Context) -> Result:
+    """For a completed year: for each month-end cut-off, (forecast − actual year total) /
+    actual year total; the report shows the curve by month.
+
+    The year is the latest complete year ≤ the period's year (for 2026-H1: 2025). Month-end
+    cut-offs January–November (December is the year total itself). ``value`` is the mean
+    absolute error over those cut-offs; ``breakdown.month`` holds the signed error of the
+    total over lines; ``table`` the errors per line. For comparison ``extra.budget_error`` is
+    the error of "budget as forecast": (corrected budget − actual) / actual. Because over- and
+    underspends on lines offset each other in the total, ``extra`` also holds the gross
+    errors Σ|forecast − actual| / Σ actual per month and Σ|budget − actual| / Σ actual.
+    """
+    year = ctx.closed_year
+    test = backtest(ctx.tables, year)
+    budget_error, budget_gross = test.budget_error, test.budget_gross_error
+    better = better_gross = None
+    note = (
+        f"Regnskabsåret {year}: prognosen ved hvert månedsskifte januar–november"
+        " mod årets regnskab."
+    )
+    if budget_error is not None and budget_gross is not None:
+        better = int((test.total_error.abs() < abs(budget_error)).sum())
+        better_gross = int((test.gross_error < budget_gross).sum())
+        n = len(test.total_error)
+        note += (
+            f" Budget som prognose: {_pct_da(budget_error)};"
+            f" prognosen er tættere på i {better} af {n} måneder for det samlede beløb"
+            f" og i {better_gross} af {n} måneder linje for linje."
+        )
+    if test.warm_up_months:
+        months = ctx.tables.municipality.forecast_lookback_months
+        note += f" Under {months} måneders historik i måned {', '.join(test.warm_up_months)}."
+    return Result(
+        "",
+        test.mean_absolute_error,
+        "share",
+        breakdown={"month": series_dict(test.total_error)},
+        note=note,
+        table=test.rows.to_dict("records"),
+        extra={
+            "year": year,
+            "budget_error": budget_error,
+            "budget_error_by_line": series_dict(test.budget_error_by_line),
+            "budget_mean_absolute_error": abs(budget_error) if budget_error is not None else None,
+            "months_better_than_budget": better,
+            "gross_error": series_dict(test.gross_error),
+            "budget_gross_error": budget_gross,
+            "months_better_than_budget_gross": better_gross,
+            "warm_up_months": test.warm_up_months,
+        },
+    )

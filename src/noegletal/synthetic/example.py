@@ -1510,19 +1510,37 @@ def _budget(
 ) -> pd.DataFrame:
     """Budget per line and year: recent volume and last year's average cost, drifted.
 
-    Qb = mean(Qa(y−2), Qa(y−1)) × (1 + N(bias, 5 %)), Pb = Pa(y−1) × 1.02 × (1 + N(0, 3.5 %)),
-    original_budget = round(Qb × Pb). The first year uses its own actuals deflated. Lines
-    without measure types (employment, other) budget last year's spend × 1.02 ± 4 %.
-    Supplementary appropriations: for a third of the line-years overspent by more than 3 %.
+    Qb = mean(Qa(y−2), Qa(y−1)) × (1 + a + e), Pb = Pa(y−1) × 1.02 × (1 + b + u), where a and
+    b are errors common to all lines of an area in a year (the assumptions of one budget
+    process move together: N(bias, 4 %) and N(0, 2.5 %)) and e, u are the line's own
+    (N(0, 3 %), N(0, 2 %)); original_budget = round(Qb × Pb). The first year uses its own
+    actuals deflated. Lines without measure types (employment, other) budget last year's
+    spend × 1.02 ± 4 %.
+
+    Supplementary appropriations are decided at the mid-year follow-up from what was known
+    then — the first half-year's spend, annualised: for half of the line-years running more
+    than 4 % over the original budget, 30–80 % of the expected overspend is granted.
     """
     line_of = map_accounts(ledger["account"], lines).to_numpy()
-    ledger_year = _year(ledger["posting"].to_numpy())
-    spend = pd.Series(ledger["amount"].to_numpy()).groupby([line_of, ledger_year]).sum()
+    posting = ledger["posting"].to_numpy()
+    ledger_year = _year(posting)
+    amount = pd.Series(ledger["amount"].to_numpy())
+    spend = amount.groupby([line_of, ledger_year]).sum()
+    first_half = posting < np.array([_jan1(y) for y in ledger_year]) + 181
+    h1_spend = amount[first_half].groupby([line_of[first_half], ledger_year[first_half]]).sum()
     start = interventions["_start"].to_numpy()
     end = interventions["_end"].to_numpy()
     mtype = interventions["measure_type"].to_numpy()
+    areas = sorted(set(lines["area"]))
+    common = {
+        (area, y): (
+            rng.normal(profile.budget_volume_bias.get(area, 0.0), 0.04),
+            rng.normal(0.0, 0.025),
+        )
+        for area in areas
+        for y in years
+    }
     rows = []
-    full_years = [y for y in years if y < years[-1]]
     for line in lines.itertuples(index=False):
         cell = "" if pd.isna(line.measure_types) else str(line.measure_types)
         types = [t for t in cell.split(";") if t]
@@ -1530,16 +1548,16 @@ def _budget(
         if types:
             mine = np.isin(mtype, types)
             volume = {y: float(_full_year_persons(start[mine], end[mine], y).sum()) for y in years}
-        bias = profile.budget_volume_bias.get(line.area, 0.0)
         for y in years:
             ref = y - 1 if y - 1 in actual else y
             deflate = 1.0 if ref != y else 1.025
+            vol_error, price_error = common[(line.area, y)]
             if types:
                 recent = [volume[r] for r in (y - 2, y - 1) if r in volume] or [volume[y] / 1.02]
                 q_ref = float(np.mean(recent))
                 p_ref = actual[ref] / max(volume[ref], 0.1) / deflate
-                qb = max(0.1, round(q_ref * (1 + rng.normal(bias, 0.05)), 1))
-                pb = float(round(p_ref * 1.02 * (1 + rng.normal(0, 0.035))))
+                qb = max(0.1, round(q_ref * (1 + vol_error + rng.normal(0, 0.03)), 1))
+                pb = float(round(p_ref * 1.02 * (1 + price_error + rng.normal(0, 0.02))))
                 original = float(round(qb * pb))
             else:
                 qb, pb = np.nan, np.nan
@@ -1547,9 +1565,10 @@ def _budget(
                     round(actual[ref] / deflate * 1.02 * (1 + rng.normal(0, 0.04)), -3)
                 )
             supplementary = 0.0
+            run_rate = float(h1_spend.get((line.budget_line, y), 0.0)) * _days_in_year(y) / 181
             roll = rng.random()
-            if y in full_years and actual[y] > original * 1.03 and roll < 0.33:
-                supplementary = float(round((actual[y] - original) * rng.uniform(0.3, 0.8), -3))
+            if run_rate > original * 1.04 and roll < 0.5 and y < years[-1]:
+                supplementary = float(round((run_rate - original) * rng.uniform(0.3, 0.8), -3))
             rows.append((y, line.budget_line, original, supplementary, qb, pb))
     return pd.DataFrame(
         rows,
