@@ -48,10 +48,8 @@ format: setup ## Format the code with ruff
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-docs: setup ## Refresh the generated parts of docs/ (the data contract tables)
-	$(BIN)/python -c "import pathlib, re; from noegletal.data.spec import contract_markdown as c; \
-	p = pathlib.Path('docs/data-contract.md'); t = p.read_text(); \
-	p.write_text(re.sub(r'(<!-- contract:start -->\n).*(<!-- contract:end -->)', lambda m: m.group(1) + c() + m.group(2), t, flags=re.S))"
+docs: setup ## Refresh the generated parts of docs/ (data contract tables, indicator catalogue)
+	$(BIN)/python -m noegletal.docs
 
 example-data: setup ## Regenerate the committed example municipality under data/example
 	$(BIN)/noegletal example-data $(DATA) --seed $(SEED)

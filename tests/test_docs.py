@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
+import pytest
 
-from noegletal.data.spec import contract_markdown
+from noegletal.docs import GENERATED, render_block
 from tests.conftest import ROOT
 
 
-def test_data_contract_doc_is_current() -> None:
-    text = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- contract:start -->\n(.*)<!-- contract:end -->", text, re.S)
-    assert block, "markers missing in docs/data-contract.md"
-    assert block.group(1) == contract_markdown(), "run `make docs` to refresh the contract"
+@pytest.mark.parametrize(("name", "marker", "generate"), GENERATED, ids=[g[0] for g in GENERATED])
+def test_generated_docs_are_current(name, marker, generate) -> None:
+    text = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    assert render_block(text, marker, generate()) == text, "run `make docs` to refresh"

@@ -191,3 +191,41 @@ def compute(tables: Tables, period: Period | str, ids: Iterable[str] | None = No
         results.append(compute_one(REGISTRY[indicator_id], ctx))
         log.debug("%s: %.3f s", indicator_id, time.perf_counter() - started)
     return results
+
+
+GROUP_TITLES = {
+    "fp1": "FP1 — shared professional and financial strategy (the intervention staircase)",
+    "fp2": "FP2 — guidelines that support efficient casework",
+    "fp3": "FP3 — firm, data-based frame budgeting",
+    "fp4": "FP4 — budget assumptions on volume and average cost",
+    "fp5": "FP5 — person-level commitment accounts and year-end forecasts",
+    "fp6": "FP6 — professional and financial key figures",
+    "adults": "Adults — the semiannual key-figure report to the social committee",
+    "xs": "Cross-sector baselines",
+}
+
+
+def catalog_markdown() -> str:
+    """Every registered indicator as Markdown: id, Danish label, unit, optional tables it
+    needs and its docstring (the quoted definition, then the choices made). Pasted into
+    ``docs/indicators.md`` between markers by ``make docs``; a test keeps it current."""
+    import inspect
+
+    _load_groups()
+    out: list[str] = []
+    group = None
+    for spec in REGISTRY.values():
+        if spec.group != group:
+            group = spec.group
+            out += [f"## {GROUP_TITLES.get(group, group)}", ""]
+        doc = inspect.cleandoc(spec.func.__doc__ or "")
+        needs = f"; needs {', '.join(f'`{n}`' for n in spec.needs)}" if spec.needs else ""
+        out += [
+            f"### `{spec.id}`",
+            "",
+            f"*{spec.label_da}* — unit `{spec.unit}`{needs}",
+            "",
+            doc,
+            "",
+        ]
+    return "\n".join(out)
