@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 DATA ?= data/example
-PERIOD ?=
+PERIOD ?= latest-half
 SEED ?= 2026
 
 .DEFAULT_GOAL := help
@@ -33,9 +33,10 @@ test-spark: setup ## Run the Spark-vs-DuckDB comparison (installs the spark extr
 	$(BIN)/uv sync --frozen --inexact --extra spark --python $(BIN)/python
 	$(BIN)/pytest -q -m spark
 
-reports: setup ## Validate the example data, compute indicators and render every report
+reports: setup ## Validate the example data, compute every indicator, render all reports to _output/
 	$(BIN)/noegletal validate $(DATA)
-	$(BIN)/noegletal indicators --data $(DATA) --period $(or $(PERIOD),latest-half) --json _output/indicators.json
+	$(BIN)/noegletal indicators --data $(DATA) --period $(PERIOD) --json _output/indicators.json --format none
+	$(BIN)/noegletal render all --data $(DATA) --period $(PERIOD) --out _output
 
 bench: setup ## Run the benchmarks and write benchmarks/results.json
 	$(BIN)/python benchmarks/run.py
