@@ -192,3 +192,35 @@ def test_shares_never_leave_a_pinnable_cell(counts: dict[str, int]) -> None:
     )
     # Either nothing can be pinned, or every non-zero cell is already hidden.
     assert not pinned or not shown_nonzero
+
+
+def test_small_row_cannot_be_had_from_the_one_dimensional_totals() -> None:
+    # Solution B has 4 enrolled units: its sector amounts are hidden, but sector totals minus
+    # solution A would give them, so A is hidden too; the sector totals stay.
+    result = Result(
+        "xs",
+        1_000.0,
+        "kr",
+        breakdown={
+            "sector": {"children": 800.0, "adults": 200.0},
+            "solution": {
+                "A": {"sector": {"children": 700.0, "adults": 200.0}},
+                "B": {"sector": {"children": 100.0, "adults": 0.0}},
+            },
+        },
+        basis=32,
+        breakdown_basis={
+            "sector": {"children": 32, "adults": 32},
+            "solution": {
+                "A": {"sector": {"children": 28, "adults": 28}},
+                "B": {"sector": {"children": 4, "adults": 4}},
+            },
+        },
+    )
+    published = publish(result)
+    assert published.breakdown["solution"] == {
+        "A": {"sector": {"children": None, "adults": None}},
+        "B": {"sector": {"children": None, "adults": None}},
+    }
+    assert published.breakdown["sector"] == {"children": 800.0, "adults": 200.0}
+    assert published.value == 1_000.0

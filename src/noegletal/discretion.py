@@ -221,6 +221,54 @@ def _is_nested(cells: Mapping[str, Any]) -> bool:
     return any(isinstance(v, Mapping) for v in cells.values())
 
 
+def _protect_small_rows(
+    result: Result, breakdown: dict[str, Any], threshold: int, total_shown: bool
+) -> tuple[bool, bool]:
+    """Amounts in two dimensions (e.g. solution → sector) next to their one-dimensional
+    totals (sector): a row of fewer than ``t`` persons would be revealed by subtracting the
+    shown rows from the totals (or from the result's total). Hide such rows whole, plus the
+    smallest other rows until the hidden rows cover ``t`` persons; if no rows are left to hide,
+    hide the totals. Changes ``breakdown`` in place; returns (anything hidden, hide total)."""
+    changed = False
+    hide_total = False
+    bases = result.breakdown_basis or {}
+    for dim, cells in (result.breakdown or {}).items():
+        if not _is_nested(cells):
+            continue
+        inner_dims = {next(iter(inner)) for inner in cells.values()}
+        row_basis: dict[str, float] = {}
+        for key, inner in cells.items():
+            inner_dim = next(iter(inner))
+            values = ((bases.get(dim) or {}).get(key) or {}).get(inner_dim) or {}
+            row_basis[key] = max((v for v in values.values() if v is not None), default=0)
+        hidden_rows = {
+            key
+            for key, inner in breakdown[dim].items()
+            if all(v is None for v in next(iter(inner.values())).values())
+            or _is_small(row_basis[key], threshold)
+        }
+        totals_known = total_shown or any(d in breakdown for d in inner_dims if d != dim)
+        if not hidden_rows or not totals_known:
+            continue
+        while sum(row_basis[k] for k in hidden_rows) < threshold:
+            shown = sorted((b, k) for k, b in row_basis.items() if k not in hidden_rows and b)
+            if not shown:
+                hide_total = True
+                for flat in inner_dims:
+                    if flat in breakdown and flat != dim:
+                        breakdown[flat] = dict.fromkeys(breakdown[flat])
+                break
+            hidden_rows.add(shown[0][1])
+        for key in hidden_rows:
+            inner_dim = next(iter(breakdown[dim][key]))
+            cells_out = breakdown[dim][key][inner_dim]
+            if any(v is not None for v in cells_out.values()):
+                changed = True
+            breakdown[dim][key] = {inner_dim: dict.fromkeys(cells_out)}
+        changed = changed or hide_total
+    return changed, hide_total
+
+
 def publish(result: Result, threshold: int = 5) -> PublishedResult:
     """The publishable view of an exact :class:`Result` (see the module rules)."""
     value, hidden_any = _publish_scalar(result.value, result.unit, result.basis, threshold)
@@ -270,6 +318,11 @@ def publish(result: Result, threshold: int = 5) -> PublishedResult:
             hidden_any |= hid
             if hide_total and total_shown:
                 value, total_shown, hidden_any = None, False, True
+        if result.unit in ADDITIVE_UNITS and result.unit not in COUNT_UNITS:
+            protected, hide_total = _protect_small_rows(result, breakdown, threshold, total_shown)
+            hidden_any |= protected
+            if hide_total and total_shown:
+                value, total_shown = None, False
     return PublishedResult(
         result.id,
         result.label_da,
