@@ -1526,7 +1526,8 @@ def _budget(
     ledger_year = _year(posting)
     amount = pd.Series(ledger["amount"].to_numpy())
     spend = amount.groupby([line_of, ledger_year]).sum()
-    first_half = posting < np.array([_jan1(y) for y in ledger_year]) + 181
+    jan1 = {int(y): _jan1(int(y)) for y in np.unique(ledger_year)}
+    first_half = posting < np.vectorize(jan1.__getitem__, otypes=[np.int64])(ledger_year) + 181
     h1_spend = amount[first_half].groupby([line_of[first_half], ledger_year[first_half]]).sum()
     start = interventions["_start"].to_numpy()
     end = interventions["_end"].to_numpy()
