@@ -131,15 +131,52 @@ def indicators(
         str,
         typer.Option("--format", help="'table' prints a readable summary; 'none' prints nothing."),
     ] = "table",
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="'municipality': every municipality of the data set."),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="pandas, duckdb (ledger in DuckDB) or spark (ledger on Spark)."
+        ),
+    ] = "pandas",
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Processes for --by municipality.")
+    ] = None,
     mapping: MappingOpt = None,
 ) -> None:
     """Compute every indicator of INDICATORS.md for one period."""
-    tables = _load_or_exit(data, mapping)
+    from noegletal.engine import ENGINES, load_with_engine
+
+    if engine not in ENGINES or by not in (None, "municipality"):
+        err.print(
+            f"--engine is one of {', '.join(ENGINES)}; --by only 'municipality'", markup=False
+        )
+        raise typer.Exit(2)
+    tables, result = load_with_engine(
+        data, engine, mapping_path=mapping, key=privacy.load_pseudonym_key()
+    )  # type: ignore[arg-type]
+    if tables is None:
+        _print_result(result)
+        err.print(f"{data}: invalid data — nothing was computed.", markup=False)
+        raise typer.Exit(1)
     try:
         resolved = resolve_period(period, tables.extract_date)
     except PeriodError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
+    if by == "municipality":
+        from noegletal.indicators.batch import compute_by_municipality
+
+        document = compute_by_municipality(tables, resolved, workers=workers)
+        count = len(document["municipalities"])
+        if json_path is not None:
+            write_json(document, json_path)
+            out.print(f"wrote {json_path} ({count} municipalities, period {resolved})")
+        if output_format == "table":
+            _print_municipality_table(document)
+        return
     results = compute(tables, resolved)
     document = results_document(tables, resolved, results)
     if json_path is not None:
@@ -147,6 +184,25 @@ def indicators(
         out.print(f"wrote {json_path} ({len(results)} indicators, period {resolved})")
     if output_format == "table":
         _print_indicator_table(document)
+
+
+def _print_municipality_table(document: dict) -> None:
+    from rich.table import Table
+
+    from noegletal.present.formats import fmt_value
+
+    shown = ["fp1.placed_per_1000_0_22", "fp1.spend_per_0_22", "fp3.budget_adherence"]
+    table = Table(title=f"Alle kommuner — {document['period']}", header_style="bold")
+    table.add_column("kommune")
+    for indicator_id in shown:
+        table.add_column(indicator_id, justify="right")
+    for entry in document["municipalities"]:
+        values = {e["id"]: e for e in entry["indicators"]}
+        table.add_row(
+            f"{entry['code']} {entry['name']}",
+            *(fmt_value(values[i]["value"], values[i]["unit"]) for i in shown),
+        )
+    out.print(table)
 
 
 def _print_indicator_table(document: dict) -> None:
@@ -221,14 +277,61 @@ def example_data(
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed (same seed, same bytes).")
     ] = 2026,
+    municipalities: Annotated[
+        int | None,
+        typer.Option(
+            "--municipalities",
+            min=1,
+            max=98,
+            help="National set: the first N of Denmark's 98 municipalities (code order), "
+            "as Parquet.",
+        ),
+    ] = None,
+    years: Annotated[
+        int | None,
+        typer.Option(
+            "--years", min=1, help="National set: years from 1 January 2026 − N to 2026-06-30."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="National set: processes (default 2)."),
+    ] = None,
 ) -> None:
     """Generate the fictional example municipality (Egebjerg Kommune, 2020-01-01 to
-    2026-06-30): every table of the data contract, as CSV."""
-    from noegletal.synthetic.example import generate_example
+    2026-06-30): every table of the data contract, as CSV.
 
-    paths = generate_example(out_dir, seed)
+    With --municipalities and/or --years: the synthetic national data set instead (default
+    98 municipalities × 10 years), one Parquet file per table with a municipality_code column.
+    """
+    if municipalities is None and years is None:
+        if workers is not None:
+            err.print("--workers applies to the national set: add --municipalities or --years")
+            raise typer.Exit(2)
+        from noegletal.synthetic.example import generate_example
+
+        paths = generate_example(out_dir, seed)
+        total = sum(p.stat().st_size for p in paths)
+        out.print(f"wrote {len(paths)} files ({total / 1e6:.1f} MB) to {out_dir} (seed {seed})")
+        return
+    import time
+
+    from noegletal.synthetic.national import generate_national
+
+    started = time.perf_counter()
+    paths = generate_national(
+        out_dir,
+        municipalities=municipalities or 98,
+        years=years or 10,
+        seed=seed,
+        workers=workers,
+    )
     total = sum(p.stat().st_size for p in paths)
-    out.print(f"wrote {len(paths)} files ({total / 1e6:.1f} MB) to {out_dir} (seed {seed})")
+    out.print(
+        f"wrote {len(paths)} files ({total / 1e6:.1f} MB) to {out_dir}: "
+        f"{municipalities or 98} municipalities × {years or 10} years, seed {seed}, "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
 
 @app.command()

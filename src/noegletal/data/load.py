@@ -187,9 +187,16 @@ def type_table(
 
 
 def inspect_data_dir(
-    data_dir: Path | str, *, mapping_path: Path | None = None, key: bytes | None = None
+    data_dir: Path | str,
+    *,
+    mapping_path: Path | None = None,
+    key: bytes | None = None,
+    skip: tuple[str, ...] = (),
 ) -> LoadResult:
-    """Read, type and validate every table; collect all problems (never raises for data)."""
+    """Read, type and validate every table; collect all problems (never raises for data).
+
+    Tables named in ``skip`` are found and fingerprinted but not read (an engine validates
+    them elsewhere, e.g. a Parquet ledger in DuckDB)."""
     data_dir = Path(data_dir)
     result = LoadResult(data_dir)
     if not data_dir.is_dir():
@@ -219,6 +226,10 @@ def inspect_data_dir(
                         f"add {name}.csv, .xlsx or .parquet to {data_dir}",
                     )
                 )
+            continue
+        if name in skip:
+            result.sources[name] = Source(name, path, path.suffix.lstrip("."), file_sha256(path))
+            files[name] = path.name
             continue
         raw, problems = read_table(path, spec, mapping.get(name))
         result.problems += problems

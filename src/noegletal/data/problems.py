@@ -34,6 +34,7 @@ class Problem:
     column: str | None = None
     value: str | None = None  # only for non-identifier columns; never a CPR
     severity: Severity = "error"
+    more_rows: int = 0  # further rows with the same problem, not listed one by one
 
     def location(self) -> str:
         """``file, row N, column C`` (parts that are known)."""
@@ -69,7 +70,7 @@ def group_problems(problems: Iterable[Problem]) -> list[ProblemGroup]:
             group = groups[key] = ProblemGroup(
                 problem.file, problem.column, problem.rule, problem.fix, problem.severity
             )
-        group.count += 1
+        group.count += 1 + problem.more_rows
         if problem.row is not None:
             group.rows.append(problem.row)
         if problem.value is not None and len(group.values) < FIRST_ROWS_SHOWN:

@@ -61,6 +61,8 @@ class Tables:
     outcomes: pd.DataFrame | None = None
     reference: pd.DataFrame | None = None
     sources: dict[str, Source] = field(default_factory=dict)
+    #: First and last posting day of the raw ledger, when ``ledger`` holds a summary of it.
+    ledger_bounds: tuple[date, date] | None = None
 
     def has(self, name: str) -> bool:
         """True if table ``name`` was given (optional tables may be absent)."""
@@ -85,11 +87,27 @@ class Tables:
         the ledger, interventions and notifications."""
         if self.municipality.extract_date is not None:
             return self.municipality.extract_date
-        candidates = [self.ledger["posting_date"].max(), self.interventions["start_date"].max()]
+        candidates = [self.ledger_last_posting, self.interventions["start_date"].max()]
         if self.notifications is not None and len(self.notifications):
             candidates.append(self.notifications["received_at"].max().normalize())
         latest = max(pd.Timestamp(c) for c in candidates if pd.notna(c))
         return latest.date()
+
+    @cached_property
+    def ledger_first_posting(self) -> date | None:
+        """The first posting day of the ledger (of the raw ledger, if summarised)."""
+        if self.ledger_bounds is not None:
+            return self.ledger_bounds[0]
+        first = self.ledger["posting_date"].min()
+        return None if pd.isna(first) else pd.Timestamp(first).date()
+
+    @cached_property
+    def ledger_last_posting(self) -> date | None:
+        """The last posting day of the ledger (of the raw ledger, if summarised)."""
+        if self.ledger_bounds is not None:
+            return self.ledger_bounds[1]
+        last = self.ledger["posting_date"].max()
+        return None if pd.isna(last) else pd.Timestamp(last).date()
 
     # ---- derived columns, computed once --------------------------------------------------
     @cached_property

@@ -217,15 +217,15 @@ def _cross_sector(ctx: Context) -> _CrossSector:
     rows = rows[(rows["posting_date"] >= rows["first"]) & (rows["posting_date"] <= rows["last"])]
     spend = rows.groupby(["enrolment_id", "window", "sector"], as_index=False)["amount"].sum()
     notes = []
-    first_posting = ctx.ledger["posting_date"].min()
+    first_posting = ctx.tables.ledger_first_posting
     early = 0
-    if pd.notna(first_posting):
+    if first_posting is not None:
         starts = [baseline_window(d)[0] for d in enrolments["enrolled_on"]]
-        early = sum(start < first_posting.date() for start in starts)
+        early = sum(start < first_posting for start in starts)
     if early:
         notes.append(
             f"{early} enrolment(s) have a baseline window starting before the first ledger "
-            f"posting ({first_posting.date()}): their baseline may be understated"
+            f"posting ({first_posting}): their baseline may be understated"
         )
     empty = sorted(set(enrolments["enrolment_id"]) - set(persons["enrolment_id"]))
     if empty:

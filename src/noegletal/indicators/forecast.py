@@ -178,7 +178,8 @@ def _prepare(tables: Tables) -> _Prepared:
     l_line = line_index.get_indexer(tables.ledger_budget_line).astype(np.int64)
     l_tied, tie_rule = _tied_bookings(ledger)
     l_day = day_number(ledger["posting_date"])
-    first_year = _date(int(l_day.min())).year if len(l_day) else tables.extract_date.year
+    first_posting = tables.ledger_first_posting
+    first_year = first_posting.year if first_posting else tables.extract_date.year
     prepared = _Prepared(
         lines=pd.Index(lines["budget_line"].to_numpy(), name="budget_line"),
         line_area=lines["area"].to_numpy(),

@@ -32,7 +32,8 @@ def budget_frame(ctx: Context, year: int | None = None) -> pd.DataFrame:
     if rows.empty:
         raise MissingInput(f"budget has no children's or adults' lines for {year}")
     actual = ctx.spend_by_line(date(year, 1, 1), date(year, 12, 31))
-    if ctx.tables.ledger["posting_date"].max() < pd.Timestamp(date(year, 12, 31)):
+    last_posting = ctx.tables.ledger_last_posting
+    if last_posting is None or last_posting < date(year, 12, 31):
         raise MissingInput(f"the ledger does not cover all of {year}")
     supplementary = rows["supplementary_appropriations"].fillna(0.0)
     frame = pd.DataFrame(

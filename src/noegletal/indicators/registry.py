@@ -144,9 +144,22 @@ def indicator(
     return register
 
 
+_GROUP_ORDER = ("fp1", "fp2", "fp3", "fp4", "fp5", "fp6", "adults", "xs")
+
+
 def _load_groups() -> None:
+    """Import every group module and order the registry as ``INDICATORS.md`` does (whatever
+    order the modules happened to be imported in)."""
     for name in GROUP_MODULES:
         importlib.import_module(f"noegletal.indicators.{name}")
+    rank = {group: i for i, group in enumerate(_GROUP_ORDER)}
+    ordered = sorted(
+        enumerate(REGISTRY.items()), key=lambda item: (rank.get(item[1][1].group, 99), item[0])
+    )
+    if [key for _, (key, _) in ordered] != list(REGISTRY):
+        items = [pair for _, pair in ordered]
+        REGISTRY.clear()
+        REGISTRY.update(items)
 
 
 def indicator_ids(group: str | None = None) -> list[str]:

@@ -1,0 +1,202 @@
+"""Computation engines: where the heavy aggregation runs.
+
+* ``pandas`` (default): every table is read into pandas; indicators read the raw ledger.
+* ``duckdb``: the ledger — the one table that reaches millions of rows — is validated and
+  summarised in DuckDB (the embedded engine) straight from Parquet (or from the loaded
+  frame for CSV/XLSX data), and never enters pandas whole. The indicator functions are the
+  same; they read the summary (:mod:`noegletal.engine.ledger`).
+* ``spark``: the same summary query, transpiled to Spark SQL with sqlglot, runs on Apache
+  Spark (local mode here; a cluster via ``SPARK_REMOTE``/``spark.master``, see
+  ``docs/scale.md``). Needs the optional extra ``pyspark``.
+
+All three give the same indicators: ``duckdb`` and ``spark`` byte-identical summaries (amounts
+are summed in whole øre), ``pandas`` the same values up to the last floating-point digit
+(sums taken in a different order). Tests compare them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from noegletal.data import privacy
+from noegletal.data.load import LoadResult, inspect_data_dir
+from noegletal.data.problems import DataError, Problem
+from noegletal.data.tables import Tables
+from noegletal.engine.ledger import account_table, finish_summary, summary_sql
+
+__all__ = ["ENGINES", "Engine", "enrolled_persons", "load_with_engine", "summarise_ledger"]
+
+log = logging.getLogger(__name__)
+
+Engine = Literal["pandas", "duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("pandas", "duckdb", "spark")
+
+
+def enrolled_persons(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every person that a cross-sector enrolment may reach (person enrolments, members of
+    enrolled families from ``family_members`` and from ``interventions.family_id``).
+
+    A superset is harmless: these persons keep day-level rows in the ledger summary.
+    """
+    enrolments = frames.get("cross_sector_enrolments")
+    columns = ["person_id", "municipality_code"]
+    if enrolments is None or enrolments.empty:
+        return pd.DataFrame(columns=columns)
+    has_code = "municipality_code" in enrolments
+    parts = []
+    if "person_id" in enrolments:
+        parts.append(enrolments[["person_id", *(["municipality_code"] if has_code else [])]])
+    if "family_id" in enrolments:
+        families = enrolments["family_id"].dropna().unique()
+        for table in ("family_members", "interventions"):
+            frame = frames.get(table)
+            if frame is not None and "family_id" in frame:
+                hit = frame[frame["family_id"].isin(families)]
+                parts.append(hit[["person_id", *(["municipality_code"] if has_code else [])]])
+    persons = pd.concat(parts, ignore_index=True).dropna(subset=["person_id"]).drop_duplicates()
+    if not has_code:
+        persons["municipality_code"] = pd.NA
+    return persons[columns].reset_index(drop=True)
+
+
+def _duckdb_summary(
+    ledger_source: str | pd.DataFrame, accounts: pd.DataFrame, enrolled: pd.DataFrame, by_code: bool
+) -> pd.DataFrame:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        if isinstance(ledger_source, pd.DataFrame):
+            con.register("ledger", ledger_source)
+        else:
+            con.execute(f"CREATE VIEW ledger AS SELECT * FROM read_parquet('{ledger_source}')")
+        con.register("accounts", accounts)
+        con.register("enrolled", enrolled)
+        return con.execute(summary_sql(by_code)).df()
+    finally:
+        con.close()
+
+
+def _spark_summary(
+    ledger_source: str | pd.DataFrame, accounts: pd.DataFrame, enrolled: pd.DataFrame, by_code: bool
+) -> pd.DataFrame:
+    from noegletal.engine.spark import run_spark_sql
+
+    return run_spark_sql(
+        summary_sql(by_code),
+        {"ledger": ledger_source, "accounts": accounts, "enrolled": enrolled},
+    )
+
+
+def summarise_ledger(
+    engine: Engine,
+    ledger_source: str | pd.DataFrame,
+    budget_lines: pd.DataFrame,
+    enrolled: pd.DataFrame,
+    accounts: pd.Series,
+    *,
+    by_municipality: bool = False,
+) -> pd.DataFrame:
+    """The ledger summary computed by ``engine`` (``duckdb`` or ``spark``), ledger-shaped."""
+    table = account_table(accounts, budget_lines)
+    persons = enrolled.copy()
+    if not by_municipality:
+        persons = persons[["person_id"]].drop_duplicates()
+    started = time.perf_counter()
+    if engine == "duckdb":
+        raw = _duckdb_summary(ledger_source, table, persons, by_municipality)
+    elif engine == "spark":
+        raw = _spark_summary(ledger_source, table, persons, by_municipality)
+    else:
+        raise ValueError(f"engine {engine!r} does not summarise the ledger")
+    log.info(
+        "ledger summary (%s): %d rows in %.2f s", engine, len(raw), time.perf_counter() - started
+    )
+    return finish_summary(raw)
+
+
+def load_with_engine(
+    data_dir: Path | str,
+    engine: Engine = "pandas",
+    *,
+    mapping_path: Path | None = None,
+    key: bytes | None = None,
+) -> tuple[Tables | None, LoadResult]:
+    """Validate and load ``data_dir``; with ``duckdb``/``spark`` the ledger arrives summarised.
+
+    Returns ``(tables, result)``; ``tables`` is ``None`` when the data have errors (listed in
+    ``result.problems``). A Parquet ledger is validated in DuckDB without loading it into
+    pandas (:mod:`noegletal.engine.validate`); other formats go through the normal loader.
+    """
+    if key is None:
+        key = privacy.load_pseudonym_key()
+    data_dir = Path(data_dir)
+    parquet_ledger = data_dir / "ledger.parquet"
+    sql_ledger = (
+        engine != "pandas"
+        and parquet_ledger.exists()
+        and mapping_path is None
+        and not (data_dir / "mapping.yml").exists()
+    )
+    skip = ("ledger",) if sql_ledger else ()
+    result = inspect_data_dir(data_dir, mapping_path=mapping_path, key=key, skip=skip)
+    if sql_ledger and result.municipality is not None:
+        from noegletal.engine.validate import validate_parquet_ledger
+
+        result.problems += validate_parquet_ledger(parquet_ledger, result.frames, key=key)
+    if not result.ok or result.municipality is None:
+        return None, result
+    frames = {name: frame.reset_index(drop=True) for name, frame in result.frames.items()}
+    if engine == "pandas":
+        return Tables(municipality=result.municipality, sources=result.sources, **frames), result
+    by_code = "municipality_code" in frames["interventions"]
+    source: str | pd.DataFrame = str(parquet_ledger) if sql_ledger else frames["ledger"]
+    bounds, accounts = _ledger_bounds_and_accounts(source)
+    summary = summarise_ledger(
+        engine,
+        source,
+        frames["budget_lines"],
+        enrolled_persons(frames),
+        accounts,
+        by_municipality=by_code,
+    )
+    frames["ledger"] = summary
+    tables = Tables(
+        municipality=result.municipality, sources=result.sources, ledger_bounds=bounds, **frames
+    )
+    return tables, result
+
+
+def _ledger_bounds_and_accounts(source: str | pd.DataFrame):  # type: ignore[no-untyped-def]
+    """(first, last) posting day and the distinct accounts of the raw ledger."""
+    if isinstance(source, pd.DataFrame):
+        dates = source["posting_date"]
+        bounds = (pd.Timestamp(dates.min()).date(), pd.Timestamp(dates.max()).date())
+        return bounds, source["account"]
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        first, last = con.execute(
+            f"SELECT MIN(posting_date), MAX(posting_date) FROM read_parquet('{source}')"
+        ).fetchone()
+        accounts = con.execute(
+            f"SELECT DISTINCT account FROM read_parquet('{source}') WHERE account IS NOT NULL"
+        ).df()["account"]
+    finally:
+        con.close()
+    return (pd.Timestamp(first).date(), pd.Timestamp(last).date()), accounts
+
+
+def require_tables(data_dir: Path | str, engine: Engine = "pandas") -> Tables:
+    """:func:`load_with_engine` that raises :class:`DataError` on invalid data."""
+    tables, result = load_with_engine(data_dir, engine)
+    if tables is None:
+        raise DataError(result.problems or [Problem(str(data_dir), "invalid data", "")])
+    return replace(tables)

@@ -1,0 +1,185 @@
+"""Validate a Parquet ledger in DuckDB, without reading it into pandas.
+
+The same rules as the pandas loader (``docs/data-contract.md``): required columns and their
+types, no empty posting date/account/amount, no CPR-shaped ``person_id`` (the value is never
+shown), every ``intervention_id`` known, a 3-digit ``municipality_code``; a warning for
+accounts that no budget line claims. Row numbers are Parquet rows (the first row is 1). At
+most :data:`ROWS_LISTED` rows of each problem are listed; the rest are counted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from noegletal.data import privacy
+from noegletal.data.accounts import map_accounts
+from noegletal.data.problems import Problem
+
+__all__ = ["ROWS_LISTED", "validate_parquet_ledger"]
+
+ROWS_LISTED = 20
+_DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_MS")
+_NUMBER_TYPES = ("DOUBLE", "FLOAT", "DECIMAL", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
+
+
+def _rows_problem(
+    con: duckdb.DuckDBPyConnection, where: str, file: str, column: str, rule: str, fix: str
+) -> list[Problem]:
+    count = con.execute(f"SELECT COUNT(*) FROM l WHERE {where}").fetchone()[0]
+    if not count:
+        return []
+    rows = con.execute(
+        f"SELECT file_row_number + 1 FROM l WHERE {where} ORDER BY 1 LIMIT {ROWS_LISTED}"
+    ).fetchall()
+    problems = [Problem(file, rule, fix, row=int(r[0]), column=column) for r in rows]
+    last = problems[-1]
+    problems[-1] = Problem(
+        file, rule, fix, row=last.row, column=column, more_rows=int(count) - len(rows)
+    )
+    return problems
+
+
+def validate_parquet_ledger(
+    path: Path, frames: dict[str, pd.DataFrame], *, key: bytes | None = None
+) -> list[Problem]:
+    """Every problem of the Parquet ledger at ``path`` (``frames``: the other, already
+    validated tables, for the references to interventions and budget lines)."""
+    file = path.name
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"CREATE VIEW l AS SELECT * FROM read_parquet('{path}', file_row_number = true)"
+        )
+        types = {name: str(kind) for name, kind, *_ in con.execute("DESCRIBE l").fetchall()}
+        problems: list[Problem] = []
+        for column in ("posting_date", "account", "amount"):
+            if column not in types:
+                problems.append(
+                    Problem(
+                        file,
+                        f"required column {column} is missing",
+                        f"add a column named {column}",
+                        column=column,
+                    )
+                )
+        if problems:
+            return problems
+        if not types["posting_date"].upper().startswith(_DATE_TYPES):
+            problems.append(
+                Problem(
+                    file,
+                    f"posting_date is stored as {types['posting_date']} (rule: a date column)",
+                    "write posting_date as a Parquet date or timestamp, or export the table as CSV",
+                    column="posting_date",
+                )
+            )
+        if not types["amount"].upper().startswith(_NUMBER_TYPES):
+            problems.append(
+                Problem(
+                    file,
+                    f"amount is stored as {types['amount']} (rule: amount is numeric)",
+                    "write amount as a Parquet number, or export the table as CSV",
+                    column="amount",
+                )
+            )
+        if problems:
+            return problems
+        empty = "empty cell (rule: a value is required)"
+        problems += _rows_problem(
+            con, "posting_date IS NULL", file, "posting_date", empty, "fill in the value"
+        )
+        problems += _rows_problem(
+            con,
+            "account IS NULL OR TRIM(account) = ''",
+            file,
+            "account",
+            empty,
+            "fill in the value",
+        )
+        problems += _rows_problem(
+            con, "amount IS NULL OR isnan(amount)", file, "amount", empty, "fill in the value"
+        )
+        if "municipality_code" in types:
+            problems += _rows_problem(
+                con,
+                "NOT regexp_full_match(COALESCE(municipality_code, ''), '[0-9]{1,3}')",
+                file,
+                "municipality_code",
+                "not a municipality code (rule: 3 digits)",
+                "use the 3-digit code",
+            )
+        if "person_id" in types:
+            problems += _cpr_problems(con, file, key)
+        if "intervention_id" in types and "interventions" in frames:
+            known = frames["interventions"][["intervention_id"]].drop_duplicates()
+            con.register("known_interventions", known)
+            problems += _rows_problem(
+                con,
+                "intervention_id IS NOT NULL AND TRIM(intervention_id) <> '' AND intervention_id "
+                "NOT IN (SELECT intervention_id FROM known_interventions)",
+                file,
+                "intervention_id",
+                "intervention_id not found in interventions (rule: every intervention_id "
+                "refers to an existing row)",
+                "add the row to interventions, or correct the intervention_id",
+            )
+        if "budget_lines" in frames:
+            problems += _unmapped_accounts(con, file, frames["budget_lines"])
+        return problems
+    finally:
+        con.close()
+
+
+def _cpr_problems(con: duckdb.DuckDBPyConnection, file: str, key: bytes | None) -> list[Problem]:
+    shaped = con.execute(
+        "SELECT DISTINCT person_id FROM l WHERE regexp_matches(person_id, '[0-9]{6}[- ]?[0-9]{4}')"
+    ).df()["person_id"]
+    if shaped.empty:
+        return []
+    cpr = shaped[privacy.cpr_mask(shaped)]
+    if cpr.empty:
+        return []
+    con.register("cpr_values", pd.DataFrame({"person_id": cpr.to_numpy(dtype=object)}))
+    fix = (
+        "replace it with the case system's pseudonym; to pseudonymise at load, set "
+        f"{privacy.KEY_ENV} and use --engine pandas (the DuckDB engine reads Parquet as it is)"
+        if key is not None
+        else f"replace it with the case system's pseudonym, or set {privacy.KEY_ENV} and use "
+        "--engine pandas to pseudonymise CPR numbers at load"
+    )
+    return _rows_problem(
+        con,
+        "person_id IN (SELECT person_id FROM cpr_values)",
+        file,
+        "person_id",
+        "value looks like a CPR number (rule: identifiers must be pseudonyms; the value is "
+        "not shown)",
+        fix,
+    )
+
+
+def _unmapped_accounts(
+    con: duckdb.DuckDBPyConnection, file: str, budget_lines: pd.DataFrame
+) -> list[Problem]:
+    accounts = con.execute(
+        "SELECT account, MIN(file_row_number) + 1 AS first_row FROM l "
+        "WHERE account IS NOT NULL GROUP BY account ORDER BY account"
+    ).df()
+    line = map_accounts(accounts["account"], budget_lines)
+    unmapped = accounts[line.isna().to_numpy()]
+    return [
+        Problem(
+            file,
+            f"account {account} is not claimed by any budget line (rule: spend is mapped "
+            "through budget_lines.accounts); these bookings are left out of line totals",
+            "add the account prefix to a line in budget_lines, or ignore if intended",
+            row=int(row),
+            column="account",
+            value=str(account),
+            severity="warning",
+        )
+        for account, row in unmapped.itertuples(index=False)
+    ]

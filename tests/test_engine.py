@@ -1,0 +1,144 @@
+"""Engines: the ledger summarised in DuckDB (and Spark) gives the pandas path's indicators."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from noegletal.data.load import load_tables
+from noegletal.engine import enrolled_persons, load_with_engine, summarise_ledger
+from noegletal.engine.ledger import TIED, spark_sql, summary_sql
+from noegletal.indicators import compute
+from tests.conftest import EXAMPLE
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+    return a == b
+
+
+@pytest.fixture(scope="module")
+def pandas_tables():
+    return load_tables(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def duckdb_tables():
+    tables, result = load_with_engine(EXAMPLE, "duckdb")
+    assert tables is not None, result.problems
+    return tables
+
+
+@pytest.mark.parametrize("period", ["2025", "2026-H1", "2024-Q3"])
+def test_duckdb_engine_gives_the_pandas_indicators(pandas_tables, duckdb_tables, period) -> None:
+    expected = {r.id: r for r in compute(pandas_tables, period)}
+    actual = {r.id: r for r in compute(duckdb_tables, period)}
+    assert expected.keys() == actual.keys()
+    for key, result in expected.items():
+        other = actual[key]
+        assert _close(result.value, other.value), (key, result.value, other.value)
+        assert _close(result.breakdown, other.breakdown), key
+        assert result.reason == other.reason, key
+
+
+def test_summary_keeps_every_krone_per_line_and_month(pandas_tables, duckdb_tables) -> None:
+    raw = pandas_tables.ledger.assign(
+        line=pandas_tables.ledger_budget_line,
+        month=pandas_tables.ledger["posting_date"].dt.to_period("M"),
+        ore=(pandas_tables.ledger["amount"] * 100).round().astype("int64"),
+    )
+    summary = duckdb_tables.ledger.assign(
+        line=duckdb_tables.ledger_budget_line,
+        month=duckdb_tables.ledger["posting_date"].dt.to_period("M"),
+        ore=(duckdb_tables.ledger["amount"] * 100).round().astype("int64"),
+    )
+    left = raw.groupby(["line", "month"])["ore"].sum()
+    right = summary.groupby(["line", "month"])["ore"].sum()
+    pd.testing.assert_series_equal(left, right)
+    assert len(summary) < len(raw) / 5
+    assert set(summary["intervention_id"].dropna()) == {TIED}
+    assert duckdb_tables.ledger_first_posting == pandas_tables.ledger_first_posting
+    assert duckdb_tables.ledger_last_posting == pandas_tables.ledger_last_posting
+
+
+def test_enrolled_persons_keep_their_booking_days(pandas_tables, duckdb_tables) -> None:
+    frames = {n: getattr(pandas_tables, n) for n in pandas_tables.table_names()}
+    persons = set(enrolled_persons(frames)["person_id"])
+    assert persons
+    kept = duckdb_tables.ledger[duckdb_tables.ledger["person_id"].isin(persons)]
+    raw = pandas_tables.ledger[pandas_tables.ledger["person_id"].isin(persons)]
+    assert sorted(kept["posting_date"].unique()) == sorted(raw["posting_date"].unique())
+
+
+def test_summary_query_transpiles_to_spark() -> None:
+    spark = spark_sql(summary_sql(by_municipality=True))
+    assert "DATE_TRUNC" in spark.upper() and "GROUP BY" in spark.upper()
+
+
+def _example_as_parquet(tmp_path: Path, pandas_tables, change=None) -> Path:
+    target = tmp_path / "pq"
+    target.mkdir()
+    (target / "municipality.yml").write_bytes((EXAMPLE / "municipality.yml").read_bytes())
+    for name in pandas_tables.table_names():
+        frame = getattr(pandas_tables, name)
+        if name == "ledger" and change is not None:
+            frame = change(frame.copy())
+        frame.to_parquet(target / f"{name}.parquet", index=False)
+    return target
+
+
+def test_parquet_ledger_validated_in_duckdb(tmp_path, pandas_tables) -> None:
+    def spoil(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[[4, 9], "account"] = None
+        frame.loc[7, "person_id"] = "010190-1234"
+        frame.loc[11, "intervention_id"] = "I-unknown"
+        return frame
+
+    folder = _example_as_parquet(tmp_path, pandas_tables, spoil)
+    tables, result = load_with_engine(folder, "duckdb")
+    assert tables is None
+    where = sorted((p.row, p.column) for p in result.errors)
+    # Parquet rows count from 1: frame index 4 is row 5.
+    assert where == [(5, "account"), (8, "person_id"), (10, "account"), (12, "intervention_id")]
+    assert all("010190" not in (p.value or "") + p.rule for p in result.errors)
+
+
+def test_parquet_example_through_duckdb_matches(tmp_path, pandas_tables, duckdb_tables) -> None:
+    folder = _example_as_parquet(tmp_path, pandas_tables)
+    tables, result = load_with_engine(folder, "duckdb")
+    assert tables is not None, result.problems
+    pd.testing.assert_frame_equal(tables.ledger, duckdb_tables.ledger)
+
+
+@pytest.mark.spark
+def test_spark_and_duckdb_give_identical_indicators(pandas_tables, duckdb_tables) -> None:
+    pytest.importorskip("pyspark")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spark_tables, result = load_with_engine(EXAMPLE, "spark")
+    assert spark_tables is not None, result.problems
+    pd.testing.assert_frame_equal(spark_tables.ledger, duckdb_tables.ledger)
+    for period in ("2025", "2026-H1"):
+        a = [(r.id, r.value, r.breakdown) for r in compute(duckdb_tables, period)]
+        b = [(r.id, r.value, r.breakdown) for r in compute(spark_tables, period)]
+        assert a == b
+
+
+def test_summarise_refuses_the_pandas_engine(pandas_tables) -> None:
+    with pytest.raises(ValueError, match="does not summarise"):
+        summarise_ledger(
+            "pandas",
+            pandas_tables.ledger,
+            pandas_tables.budget_lines,
+            pd.DataFrame({"person_id": []}),
+            pd.Series([], dtype="str"),
+        )
