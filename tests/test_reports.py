@@ -57,8 +57,17 @@ def _render(name: str, tables, out: Path, period=PERIOD):
 
 
 @pytest.fixture(scope="session")
-def committee(example_tables, tmp_path_factory):
-    return _render("committee", example_tables, tmp_path_factory.mktemp("committee"))
+def rendered(example_tables, tmp_path_factory) -> dict:
+    """Every report, rendered once (HTML + PDF + executed notebook)."""
+    return {
+        name: _render(name, example_tables, tmp_path_factory.mktemp(name))
+        for name in ("committee", "focus-points", "cross-sector")
+    }
+
+
+@pytest.fixture(scope="session")
+def committee(rendered):
+    return rendered["committee"]
 
 
 def _pdf_text(path: Path) -> list[str]:
@@ -161,16 +170,36 @@ def test_committee_screenshot_in_headless_chromium(committee, tmp_path) -> None:
     assert colours is not None and len(colours) > 50
 
 
-def test_committee_notebook_reproduces_under_nbval(committee) -> None:
+@pytest.mark.parametrize("name", ["committee", "focus-points", "cross-sector"])
+def test_report_notebook_reproduces_under_nbval(rendered, name) -> None:
+    notebook = rendered[name].notebook
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-         str(committee.notebook)],
+         str(notebook)],
         capture_output=True,
         text=True,
-        cwd=committee.notebook.parent,
+        cwd=notebook.parent,
         timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("focus-points", "Økonomistyring af det specialiserede børneområde"),
+        ("cross-sector", "Tværgående løsninger"),
+    ],
+)
+def test_other_reports_render_with_title_page_and_figures(rendered, name, title) -> None:
+    pages = _pdf_text(rendered[name].pdf)
+    assert len(pages) >= 4
+    assert title in _flat(pages[0]) and "1. halvår 2026" in _flat(pages[0])
+    html = rendered[name].html.read_text(encoding="utf-8")
+    parser = _Collect()
+    parser.feed(html)
+    images = [a for t, a in parser.tags if t == "img"]
+    assert images and all(a.get("alt") for a in images)
 
 
 def test_period_parameter_changes_the_report_without_code_changes(example_tables, tmp_path) -> None:

@@ -25,7 +25,7 @@ from noegletal.present.formats import (
 from noegletal.present.report import ReportData
 from noegletal.present.theme import style_table
 
-__all__ = ["SUMMARY_FIGURES", "summary_rows", "table_key_figures", "text_summary"]
+__all__ = ["SUMMARY_FIGURES", "summary_rows", "table_key_figures", "text_about", "text_summary"]
 
 
 @dataclass(frozen=True)
@@ -153,3 +153,24 @@ def text_summary(data: ReportData) -> str:
         "ikke hvorfor."
     )
     return " ".join(sentences)
+
+
+def text_about(data: ReportData) -> str:
+    """How the figures were made: sources, extract date, data fingerprint, discretion."""
+    from noegletal import __version__
+    from noegletal.discretion import discretion_note
+    from noegletal.present.formats import fmt_date
+
+    tables = data.tables
+    files = ", ".join(sorted(s.path.name for s in tables.sources.values() if s.format != "yaml"))
+    return "\n\n".join(
+        [
+            f"Tallene bygger på udtræk fra kommunens fag- og økonomisystemer pr. "
+            f"{fmt_date(tables.extract_date)} ({files}). Udgifter er bogførte beløb; antal "
+            "personer og helårspersoner er opgjort fra bevillingerne. Definitionen af hvert "
+            "nøgletal følger projektets indikatorkatalog (docs/indicators.md).",
+            discretion_note(data.threshold),
+            f"Datagrundlagets fingeraftryk (SHA-256): {tables.data_sha256[:16]}…; beregnet med "
+            f"noegletal {__version__}. Samme data giver altid de samme tal.",
+        ]
+    )
