@@ -392,3 +392,178 @@ def render(
             raise typer.Exit(1) from exc
         written = ", ".join(str(p) for p in (result.html, result.pdf) if p)
         out.print(f"{name} {resolved}: {written} ({result.backend}, {result.seconds:.1f} s)")
+
+
+# ---- versioned publication (docs/publishing.md) ------------------------------------------------
+
+PublishRootOpt = Annotated[
+    Path, typer.Option("--out", help="Publication root (the archive folder).")
+]
+
+
+@app.command("publish")
+def publish_command(
+    report: Annotated[str, typer.Argument(help="committee, focus-points, cross-sector, or all.")],
+    data: Annotated[Path, typer.Option("--data", "-d", help="Data directory.")],
+    period: PeriodOpt = "latest-half",
+    out_root: PublishRootOpt = Path("_publish"),
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="Code, for data of several municipalities.")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date printed on the report, YYYY-MM-DD (default: today)."),
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--formats", help="html,pdf (comma-separated).")
+    ] = "html,pdf",
+    backend: Annotated[str, typer.Option("--backend", help="auto, builtin or quarto.")] = "auto",
+    lock_timeout: Annotated[
+        float,
+        typer.Option("--lock-timeout", help="Seconds to wait for another publish of the same."),
+    ] = 600.0,
+) -> None:
+    """Publish a report as an immutable version OUT/<report>/<period>/v<N>/ (HTML, PDF,
+    manifest, indicators, change log) and update OUT/index.html.
+
+    Publishing again with the same input files, code, lock file and parameters makes no new
+    version ("unchanged"); changed data or code make v<N+1>, whose title page says what it
+    replaces and what changed.
+    """
+    import datetime as dt
+    import signal
+
+    from noegletal.publish import PublishError, publish_report
+    from noegletal.render import RenderError
+    from noegletal.render.catalog import REPORTS
+
+    names = list(REPORTS) if report == "all" else [report]
+    unknown = [n for n in names if n not in REPORTS]
+    if unknown:
+        err.print(f"unknown report {unknown[0]!r}: use {', '.join(REPORTS)} or all", markup=False)
+        raise typer.Exit(2)
+    tables = _load_or_exit(data, None)
+    if municipality:
+        municipality = municipality.zfill(3)
+        tables = tables.for_municipality(municipality)
+    try:
+        resolved = resolve_period(period, tables.extract_date)
+        day = dt.date.fromisoformat(date) if date else None
+    except (PeriodError, ValueError) as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    # SIGTERM unwinds like Ctrl-C, so the temporary folder is removed on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    for name in names:
+        try:
+            outcome = publish_report(
+                name,
+                tables=tables,
+                data_dir=data,
+                period=resolved,
+                out_root=out_root,
+                municipality=municipality,
+                date=day,
+                formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+                backend=backend,
+                lock_timeout=lock_timeout,
+                on_wait=lambda name=name: err.print(
+                    f"{name} {resolved}: waiting for another publish to finish …", markup=False
+                ),
+            )
+        except (PublishError, RenderError) as exc:
+            err.print(privacy.redact(str(exc)), markup=False)
+            raise typer.Exit(1) from exc
+        out.print(privacy.redact(outcome.message()), markup=False)
+        if outcome.changes is not None:
+            out.print(f"  {privacy.redact(outcome.changes.summary)}", markup=False)
+    out.print(f"archive: {out_root / 'index.html'}", markup=False)
+
+
+@app.command("versions")
+def versions_command(
+    report: Annotated[
+        str | None, typer.Argument(help="Only this report (default: every report).")
+    ] = None,
+    out_root: PublishRootOpt = Path("_publish"),
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="Check every version's files against its manifest."),
+    ] = False,
+) -> None:
+    """List what is published under OUT: report, period, versions, date and the current one."""
+    from rich.table import Table
+
+    from noegletal.publish import scan_store, verify_version
+
+    series = [s for s in scan_store(out_root) if report is None or s.report == report]
+    if not series:
+        out.print(f"nothing published under {out_root}" + (f" for {report}" if report else ""))
+        return
+    table = Table(header_style="bold")
+    for heading in ("report", "period", "version", "date", "published (UTC)", "status"):
+        table.add_column(heading)
+    problems: list[str] = []
+    for item in series:
+        period = f"{item.period} ({item.municipality})" if item.municipality else item.period
+        for version in item.versions:
+            manifest = version.manifest or {}
+            status = "current" if version is item.current else ""
+            if version.manifest is None:
+                status = "damaged: no readable manifest"
+            if verify:
+                found = verify_version(version.path)
+                problems += found
+                status = (status + (", " if status else "") + ("FAILED" if found else "ok")).strip()
+            table.add_row(
+                item.report,
+                period,
+                f"v{version.number}",
+                str(manifest.get("date", "")),
+                str(manifest.get("published_at", "")),
+                status,
+            )
+    out.print(table)
+    for problem in problems:
+        err.print(privacy.redact(problem), markup=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _version_number(text: str) -> int:
+    value = text.strip().lower().removeprefix("v")
+    if not value.isdigit() or int(value) < 1:
+        raise typer.BadParameter(f"{text!r} is not a version (v1, v2, …)")
+    return int(value)
+
+
+@app.command("diff")
+def diff_command(
+    report: Annotated[str, typer.Argument(help="committee, focus-points or cross-sector.")],
+    period: Annotated[str, typer.Argument(help="The published period, e.g. 2026-H1.")],
+    version_a: Annotated[str, typer.Argument(help="The older version, e.g. v1.")],
+    version_b: Annotated[str, typer.Argument(help="The newer version, e.g. v2.")],
+    out_root: PublishRootOpt = Path("_publish"),
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="Code, for data of several municipalities.")
+    ] = None,
+) -> None:
+    """Print the change log between two published versions (Danish, as on changes.html)."""
+    from noegletal.publish import Edition, ManifestError, changelog_lines, compare
+
+    first, second = _version_number(version_a), _version_number(version_b)
+    base = out_root / report / (municipality.zfill(3) if municipality else "") / period
+    editions = []
+    for number in (first, second):
+        folder = base / f"v{number}"
+        if not folder.is_dir():
+            err.print(f"{folder}: no such version", markup=False)
+            raise typer.Exit(1)
+        try:
+            editions.append(Edition.from_version_dir(folder))
+        except (ManifestError, OSError, KeyError, ValueError) as exc:
+            err.print(privacy.redact(f"{folder}: cannot be read ({exc})"), markup=False)
+            raise typer.Exit(1) from exc
+    log = compare(editions[0], editions[1], report=report, period=period)
+    for line in changelog_lines(log):
+        out.print(privacy.redact(line), markup=False)
