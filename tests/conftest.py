@@ -38,3 +38,17 @@ def edit_csv(path: Path, change: Callable[[list[dict[str, str]]], list[dict[str,
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_render_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never read or fill the developer's render cache (.cache/render)."""
+    import os
+
+    previous = os.environ.get("NOEGLETAL_CACHE_DIR")
+    os.environ["NOEGLETAL_CACHE_DIR"] = str(tmp_path_factory.mktemp("render-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("NOEGLETAL_CACHE_DIR", None)
+    else:
+        os.environ["NOEGLETAL_CACHE_DIR"] = previous

@@ -46,7 +46,7 @@ from noegletal.publish.changelog import (
     replaces_text,
 )
 from noegletal.publish.manifest import publication_key, read_manifest
-from noegletal.publish.provenance import code_files, code_sha256
+from noegletal.provenance import code_files, code_sha256
 from noegletal.publish.site import index_html, write_index
 from noegletal.publish.versions import hold_lock, list_versions, remove_temp
 from noegletal.render import RenderError, RenderResult

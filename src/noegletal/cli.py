@@ -9,19 +9,20 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from noegletal import __version__
 from noegletal.data import privacy
-from noegletal.data.load import LoadResult, inspect_data_dir
 from noegletal.data.problems import format_problems
-from noegletal.data.tables import Tables
-from noegletal.indicators import compute
-from noegletal.indicators.output import results_document, write_json
 from noegletal.periods import PeriodError, resolve_period
+
+if TYPE_CHECKING:  # heavy modules (pandas, pandera, …) are imported by the commands that
+    # need them, so quick paths (help, a cached re-render) start fast
+    from noegletal.data.load import LoadResult
+    from noegletal.data.tables import Tables
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -79,6 +80,8 @@ def validate(data_dir: DataDir, mapping: MappingOpt = None) -> None:
 
     Exits with status 1 if any error is found (warnings alone exit 0).
     """
+    from noegletal.data.load import inspect_data_dir
+
     result = inspect_data_dir(data_dir, mapping_path=mapping, key=privacy.load_pseudonym_key())
     _print_result(result)
     n_err, n_warn = len(result.errors), len(result.warnings)
@@ -101,6 +104,9 @@ def version() -> None:
 
 def _load_or_exit(data_dir: Path, mapping: Path | None) -> Tables:
     """Validate and load; print every problem and exit 1 on invalid data."""
+    from noegletal.data.load import inspect_data_dir
+    from noegletal.data.tables import Tables
+
     result = inspect_data_dir(data_dir, mapping_path=mapping, key=privacy.load_pseudonym_key())
     if not result.ok or result.municipality is None:
         _print_result(result)
@@ -148,6 +154,8 @@ def indicators(
 ) -> None:
     """Compute every indicator of INDICATORS.md for one period."""
     from noegletal.engine import ENGINES, load_with_engine
+    from noegletal.indicators import compute
+    from noegletal.indicators.output import results_document, write_json
 
     if engine not in ENGINES or by not in (None, "municipality"):
         err.print(
@@ -364,6 +372,11 @@ def render(
     if unknown:
         err.print(f"unknown report {unknown[0]!r}: use {', '.join(REPORTS)} or all", markup=False)
         raise typer.Exit(2)
+    fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if mapping is None and _render_from_cache(
+        names, data, period, out_root, municipality, fmts, date, backend
+    ):
+        return
     tables = _load_or_exit(data, mapping)
     if municipality:
         tables = tables.for_municipality(municipality.zfill(3))
@@ -384,7 +397,7 @@ def render(
                 out_dir=target,
                 municipality=municipality,
                 date=day,
-                formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+                formats=fmts,
                 backend=backend,
             )
         except RenderError as exc:
@@ -392,6 +405,60 @@ def render(
             raise typer.Exit(1) from exc
         written = ", ".join(str(p) for p in (result.html, result.pdf) if p)
         out.print(f"{name} {resolved}: {written} ({result.backend}, {result.seconds:.1f} s)")
+
+
+def _render_from_cache(
+    names: list[str],
+    data: Path,
+    period: str,
+    out_root: Path,
+    municipality: str | None,
+    formats: tuple[str, ...],
+    date: str | None,
+    backend: str,
+) -> bool:
+    """Serve every requested report from the render cache without loading the data.
+
+    Possible when the period can be resolved without the data (an explicit period, or an
+    ``extract_date`` in municipality.yml) and every report is in the cache for exactly these
+    input files, code and parameters (their fingerprints are hashed, not parsed). Returns
+    False when a report misses; the full path then validates, loads and renders.
+    """
+    import datetime as dt
+
+    from noegletal.config import load_municipality
+    from noegletal.render.catalog import cached_render, output_dir
+
+    config, problems = load_municipality(data)
+    if config is None or any(p.severity == "error" for p in problems):
+        return False
+    try:
+        if period in ("latest-half", "latest-year") and config.extract_date is None:
+            return False
+        resolved = resolve_period(period, config.extract_date or dt.date.today())
+        day = dt.date.fromisoformat(date) if date else None
+    except (PeriodError, ValueError):
+        return False
+    code = municipality.zfill(3) if municipality else None
+    for name in names:
+        # A hit copies the stored files into place (identical to a fresh render); on the
+        # first miss the full path takes over and renders what the cache does not hold.
+        result = cached_render(
+            name,
+            municipality_config=config,
+            data_dir=data,
+            period=resolved,
+            out_dir=output_dir(out_root, name, resolved, code),
+            municipality=code,
+            date=day,
+            formats=formats,
+            backend=backend,
+        )
+        if result is None:
+            return False
+        written = ", ".join(str(p) for p in (result.html, result.pdf) if p)
+        out.print(f"{name} {resolved}: {written} (unchanged, from the render cache)")
+    return True
 
 
 # ---- versioned publication (docs/publishing.md) ------------------------------------------------

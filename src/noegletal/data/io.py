@@ -22,7 +22,6 @@ See ``docs/column-mapping.md``.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ import yaml
 
 from noegletal.data.problems import Problem
 from noegletal.data.spec import TABLES, TableSpec
+from noegletal.hashing import file_sha256
 
 __all__ = [
     "FORMATS",
@@ -84,15 +84,6 @@ class RawTable:
     source: Source
     frame: pd.DataFrame
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes (hex)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_mapping(path: Path | None) -> dict[str, dict[str, Any]]:

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # numpy and pandas are imported where needed: redact() must stay light
+    import numpy as np
+    import pandas as pd
 
 __all__ = [
     "KEY_ENV",
@@ -52,7 +55,7 @@ def looks_like_cpr(text: object) -> bool:
     >>> looks_like_cpr("3213901234")  # month 13 is no date
     False
     """
-    if text is None or (isinstance(text, float) and np.isnan(text)):
+    if text is None or (isinstance(text, float) and math.isnan(text)):
         return False
     for match in _CPR_ANYWHERE.finditer(str(text)):
         if _valid_ddmm(int(match.group(1)), int(match.group(2))):
@@ -62,6 +65,8 @@ def looks_like_cpr(text: object) -> bool:
 
 def cpr_mask(values: pd.Series) -> np.ndarray:
     """Vectorised :func:`looks_like_cpr` over a column (missing values are never CPR)."""
+    import pandas as pd
+
     text = values.astype("string")
     parts = text.str.extract(_CPR_ANYWHERE.pattern)
     day = pd.to_numeric(parts[0], errors="coerce")
@@ -117,6 +122,8 @@ def pseudonymise(values: pd.Series, mask: np.ndarray, key: bytes) -> pd.Series:
     HMAC-SHA256(key, digits of the CPR). The hyphen does not matter: ``010190-1234`` and
     ``0101901234`` give the same pseudonym, so joins across tables survive.
     """
+    import numpy as np
+
     out = values.astype(object).copy()
     for index in np.flatnonzero(mask):
         digits = _cpr_digits(str(values.iloc[index]))

@@ -10,7 +10,7 @@ Modules: :mod:`~noegletal.publish.publisher` (the publish step),
 :mod:`~noegletal.publish.versions` (layout, listing, lock, atomic steps),
 :mod:`~noegletal.publish.manifest` (manifest, publication key, :func:`verify_version`),
 :mod:`~noegletal.publish.changelog` (published values, change logs, Danish texts),
-:mod:`~noegletal.publish.provenance` (code hash, git, lock file, package versions),
+:mod:`~noegletal.provenance` (code hash, git, lock file, package versions),
 :mod:`~noegletal.publish.site` (the archive ``index.html``), :mod:`~noegletal.publish.pages`
 (the shared page style).
 """

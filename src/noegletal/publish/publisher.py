@@ -2,7 +2,7 @@
 
 :func:`publish_report` does, for one report and period:
 
-1. hash the inputs (``Tables.sources``), the code (:mod:`~noegletal.publish.provenance`), the
+1. hash the inputs (``Tables.sources``), the code (:mod:`~noegletal.provenance`), the
    lock file and the parameters into the *publication key*;
 2. take the series lock (``<series>/.lock``, ``fcntl.flock``; a second publisher waits);
 3. remove leftovers of interrupted runs (``.tmp-…``) and compare the key with the current
@@ -35,6 +35,7 @@ from noegletal.data.tables import Tables
 from noegletal.indicators import compute
 from noegletal.indicators.output import results_document
 from noegletal.periods import Period
+from noegletal.provenance import code_info, lock_sha256, package_versions
 from noegletal.publish.changelog import ChangeLog, Edition, changes_html, compare
 from noegletal.publish.changelog import published_document as make_published_document
 from noegletal.publish.manifest import (
@@ -52,7 +53,6 @@ from noegletal.publish.manifest import (
     verify_version,
     write_json_durably,
 )
-from noegletal.publish.provenance import code_info, lock_sha256, package_versions
 from noegletal.publish.site import write_index
 from noegletal.publish.versions import (
     LOCK_FILE,

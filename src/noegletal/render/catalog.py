@@ -1,22 +1,39 @@
 """The project's reports and how to render one of them for a data set and period.
 
 The catalogue names each report, its source and its subtitle. :func:`render_named_report`
-validates the data, resolves the period, builds the title-page metadata (municipality,
-Danish period label, version, date, colour) and hands everything to
-:func:`noegletal.render.render_report`.
+builds the title-page metadata (municipality, Danish period label, version, date, colour) and
+the report parameters, and hands them to :func:`noegletal.render.render_report` — unless the
+render cache (:mod:`noegletal.render.cache`) already holds the same render.
+:func:`cached_render` checks the cache from the data files' fingerprints alone, before any
+data are loaded, which makes an unchanged re-render take a fraction of a second.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from noegletal.data.tables import Tables
+from noegletal.config import Municipality
+from noegletal.data.fingerprint import input_fingerprints
 from noegletal.periods import Period
+from noegletal.provenance import code_files, code_sha256, lock_sha256
 from noegletal.render import RenderResult, render_report
+from noegletal.render.cache import cache_key, load_cached, store
 
-__all__ = ["PROJECT_ROOT", "REPORTS", "ReportSpec", "output_dir", "render_named_report"]
+if TYPE_CHECKING:
+    from noegletal.data.tables import Tables
+
+__all__ = [
+    "PROJECT_ROOT",
+    "REPORTS",
+    "ReportSpec",
+    "cached_render",
+    "output_dir",
+    "render_named_report",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -63,6 +80,97 @@ def output_dir(root: Path, report: str, period: Period, municipality: str | None
     return (base / municipality / str(period)) if municipality else base / str(period)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    spec: ReportSpec
+    params: dict[str, object]
+    metadata: dict[str, object]
+    backend: str
+    key: str
+
+
+def _plan(
+    name: str,
+    *,
+    municipality_config: Municipality,
+    inputs: list[tuple[str, str]],
+    data_dir: Path,
+    period: Period,
+    municipality: str | None,
+    version: int,
+    date: dt.date | None,
+    replaces: str | None,
+    formats: tuple[str, ...],
+    backend: str,
+) -> _Plan:
+    spec = REPORTS[name]
+    date = date or dt.date.today()
+    metadata: dict[str, object] = {
+        "subtitle": spec.subtitle,
+        "municipality": municipality_config.name_of(municipality)
+        if municipality
+        else municipality_config.name,
+        "period-label": period.label_da(),
+        "version": version,
+        "date": date.isoformat(),
+        "primary-colour": municipality_config.branding.primary_colour,
+    }
+    if replaces:
+        metadata["replaces"] = replaces
+    params: dict[str, object] = {
+        "data_dir": str(Path(data_dir).resolve()),
+        "period": str(period),
+        "municipality": municipality or "",
+    }
+    if backend == "auto":
+        backend = "quarto" if shutil.which("quarto") else "builtin"
+    key = cache_key(
+        {
+            "inputs": inputs,
+            "code": code_sha256(code_files(spec.path)),
+            "lock": lock_sha256(),
+            "params": params,
+            "metadata": metadata,
+            "formats": list(formats),
+            "backend": backend,
+            "stem": f"{name}-{period}",
+        }
+    )
+    return _Plan(spec, params, metadata, backend, key)
+
+
+def cached_render(
+    name: str,
+    *,
+    municipality_config: Municipality,
+    data_dir: Path,
+    period: Period,
+    out_dir: Path,
+    municipality: str | None = None,
+    version: int = 1,
+    date: dt.date | None = None,
+    replaces: str | None = None,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    backend: str = "auto",
+) -> RenderResult | None:
+    """The stored render of exactly these inputs, code and parameters, copied into
+    ``out_dir`` — or ``None`` (then render with :func:`render_named_report`)."""
+    plan = _plan(
+        name,
+        municipality_config=municipality_config,
+        inputs=input_fingerprints(data_dir),
+        data_dir=data_dir,
+        period=period,
+        municipality=municipality,
+        version=version,
+        date=date,
+        replaces=replaces,
+        formats=formats,
+        backend=backend,
+    )
+    return load_cached(plan.key, Path(out_dir))
+
+
 def render_named_report(
     name: str,
     *,
@@ -77,30 +185,32 @@ def render_named_report(
     formats: tuple[str, ...] = ("html", "pdf"),
     backend: str = "auto",
 ) -> RenderResult:
-    """Render report ``name`` for ``period`` of the (validated) ``tables`` from ``data_dir``."""
-    spec = REPORTS[name]
-    date = date or dt.date.today()
-    metadata: dict[str, object] = {
-        "subtitle": spec.subtitle,
-        "municipality": tables.municipality.name,
-        "period-label": period.label_da(),
-        "version": version,
-        "date": date.isoformat(),
-        "primary-colour": tables.municipality.branding.primary_colour,
-    }
-    if replaces:
-        metadata["replaces"] = replaces
-    params = {
-        "data_dir": str(Path(data_dir).resolve()),
-        "period": str(period),
-        "municipality": municipality or "",
-    }
-    return render_report(
-        spec.path,
-        params=params,
-        out_dir=out_dir,
+    """Render report ``name`` for ``period`` of the (validated) ``tables`` from ``data_dir``
+    (from the render cache when nothing that decides the output has changed)."""
+    plan = _plan(
+        name,
+        municipality_config=tables.municipality,
+        inputs=input_fingerprints(data_dir),
+        data_dir=data_dir,
+        period=period,
+        municipality=municipality,
+        version=version,
+        date=date,
+        replaces=replaces,
         formats=formats,
         backend=backend,
-        metadata=metadata,
+    )
+    cached = load_cached(plan.key, Path(out_dir))
+    if cached is not None:
+        return cached
+    result = render_report(
+        plan.spec.path,
+        params=plan.params,
+        out_dir=out_dir,
+        formats=formats,
+        backend=plan.backend,
+        metadata=plan.metadata,
         output_stem=f"{name}-{period}",
     )
+    store(plan.key, result)
+    return result

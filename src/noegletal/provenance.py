@@ -17,7 +17,7 @@ from typing import Any
 
 import noegletal
 from noegletal import __version__
-from noegletal.data.io import file_sha256
+from noegletal.hashing import file_sha256
 
 __all__ = [
     "KEY_PACKAGES",
