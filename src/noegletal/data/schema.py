@@ -26,7 +26,7 @@ with warnings.catch_warnings():
 from noegletal import codes
 from noegletal.data.accounts import map_accounts, split_list
 from noegletal.data.problems import Problem
-from noegletal.data.spec import ColumnSpec, TableSpec
+from noegletal.data.spec import MUNICIPALITY_CODE, ColumnSpec, TableSpec
 
 __all__ = ["build_schema", "check_cross_table", "check_table"]
 
@@ -126,20 +126,26 @@ def build_schema(spec: TableSpec, present: set[str]) -> tuple[pa.DataFrameSchema
             "neither person_id nor family_id is given (rule: an enrolment is a person or a family)",
             "fill in person_id or family_id",
         )
-    key = [k for k in spec.key if k in present] if len(spec.key) > 1 else None
-    if key and len(key) == len(spec.key):
+    key = _table_key(spec, present)
+    if key:
         rules["key"] = _Rule(
             f"duplicate key (rule: one row per {' + '.join(key)})",
             "remove or merge the duplicate rows",
         )
     schema = pa.DataFrameSchema(
-        columns,
-        checks=frame_checks,
-        unique=key if key and len(key) == len(spec.key) else None,
-        strict=False,
-        name=spec.name,
+        columns, checks=frame_checks, unique=key, strict=False, name=spec.name
     )
     return schema, rules
+
+
+def _table_key(spec: TableSpec, present: set[str]) -> list[str] | None:
+    """The columns that identify a row, when all are present: the contract's key, within each
+    municipality (``municipality_code`` first) in a data set of several municipalities."""
+    if len(spec.key) < 2 or not set(spec.key) <= present:
+        return None
+    if MUNICIPALITY_CODE.name in present:
+        return [MUNICIPALITY_CODE.name, *spec.key]
+    return list(spec.key)
 
 
 def _ordered(earlier: str, later: str) -> Callable[[pd.DataFrame], pd.Series]:
@@ -165,7 +171,8 @@ def check_table(spec: TableSpec, frame: pd.DataFrame, file: str) -> list[Problem
             warnings.simplefilter("ignore")
             schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
-        problems = _problems_from_failures(spec, exc.failure_cases, rules, file)
+        key = _table_key(spec, set(frame.columns)) or list(spec.key)
+        problems = _problems_from_failures(spec, exc.failure_cases, rules, file, key)
         return [_with_value(p, spec, frame) for p in problems]
     return []
 
@@ -192,7 +199,11 @@ def _with_value(problem: Problem, spec: TableSpec, frame: pd.DataFrame) -> Probl
 
 
 def _problems_from_failures(
-    spec: TableSpec, failures: pd.DataFrame, rules: dict[str, _Rule], file: str
+    spec: TableSpec,
+    failures: pd.DataFrame,
+    rules: dict[str, _Rule],
+    file: str,
+    key: list[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
     for record in failures.to_dict("records"):
@@ -210,7 +221,7 @@ def _problems_from_failures(
         if check in rules and ":" in check:
             column = check.split(":", 1)[0]
         if check.startswith("multiple_fields_uniqueness"):
-            column = " + ".join(spec.key)
+            column = " + ".join(key)
         if column and column in spec.names:
             col_fix = spec.column(column).fix
             if check == "not_nullable" and col_fix:
