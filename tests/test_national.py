@@ -7,6 +7,7 @@ it and what it holds.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -334,3 +335,32 @@ def test_every_key_is_per_municipality(table: str) -> None:
     problems = check_table(spec, frame, f"{table}.parquet")
     assert problems and all("one row per municipality_code + " in p.rule for p in problems)
     assert check_table(spec, frame.drop(columns="municipality_code"), f"{table}.parquet")
+
+
+def test_by_municipality_equals_one_municipality_at_a_time(
+    national: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    from noegletal.engine import load_with_engine
+    from noegletal.indicators.batch import split_by_municipality
+
+    out_dir, _ = national
+    target = tmp_path / "all.json"
+    result = CliRunner().invoke(
+        app,
+        ["indicators", "--data", str(out_dir), "--period", "2025", "--by", "municipality",
+         "--engine", "duckdb", "--json", str(target), "--format", "none", "--workers", "2"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(target.read_text(encoding="utf-8"))
+    tables, _ = load_with_engine(out_dir, "duckdb")
+    split = split_by_municipality(tables)
+    assert [m["code"] for m in document["municipalities"]] == list(split)
+    for entry in document["municipalities"]:
+        one = split[entry["code"]]
+        assert one.interventions["municipality_code"].eq(entry["code"]).all()
+        expected = compute(one, "2025")
+        assert [e["id"] for e in entry["indicators"]] == [r.id for r in expected]
+        placed = next(e for e in entry["indicators"] if e["id"] == "fp1.placed_per_1000_0_22")
+        assert placed["value"] == next(
+            r.value for r in expected if r.id == "fp1.placed_per_1000_0_22"
+        )

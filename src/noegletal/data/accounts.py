@@ -41,10 +41,11 @@ def map_accounts(accounts: pd.Series, budget_lines: pd.DataFrame) -> pd.Series:
     >>> map_accounts(pd.Series(["5.28.21.002", "5.28.20", "5.280", "6.1"]), lines).tolist()
     ['B', 'A', nan, nan]
     """
-    distinct = pd.Series(accounts.dropna().astype(str).unique())
+    codes, uniques = pd.factorize(accounts)
+    distinct = pd.Series(uniques, dtype=object).astype(str)
     line_of = pd.Series(np.nan, index=distinct.index, dtype=object)
     for prefix, line in account_prefixes(budget_lines).itertuples(index=False):
         hit = line_of.isna() & ((distinct == prefix) | distinct.str.startswith(prefix + "."))
         line_of[hit] = line
-    lookup = pd.Series(line_of.to_numpy(), index=distinct.to_numpy())
-    return pd.Series(accounts.astype(str).map(lookup).to_numpy(), index=accounts.index)
+    lines = np.append(line_of.to_numpy(dtype=object), np.nan)  # code −1 (missing) → NaN
+    return pd.Series(lines[codes], index=accounts.index, dtype=object)

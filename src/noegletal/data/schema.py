@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 with warnings.catch_warnings():
@@ -239,8 +240,18 @@ def _problems_from_failures(
 def _missing_reference(
     frame: pd.DataFrame, column: str, known: pd.Index, file: str, target: str
 ) -> list[Problem]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     values = frame[column]
-    bad = values.notna() & ~values.isin(known)
+    codes, uniques = pd.factorize(values)
+    # pyarrow's hash set: pandas' isin on Arrow strings walks a Python list of ``known``.
+    found = pc.is_in(
+        pa.array(np.asarray(uniques, dtype=object), type=pa.string()),
+        value_set=pa.array(np.asarray(known, dtype=object), type=pa.string()),
+    ).to_numpy(zero_copy_only=False)
+    unknown = ~found.astype(bool)
+    bad_rows = values.index[(codes >= 0) & unknown[np.maximum(codes, 0)]]
     return [
         Problem(
             file,
@@ -250,7 +261,7 @@ def _missing_reference(
             column=column,
             value=str(values[row]),
         )
-        for row in values.index[bad]
+        for row in bad_rows
     ]
 
 

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from noegletal.data.tables import Tables
@@ -29,14 +30,19 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
     """One :class:`Tables` per municipality code (tables without the column are shared)."""
     codes = tables.municipality_codes
     parts: dict[str, dict[str, pd.DataFrame]] = {code: {} for code in codes}
+    wanted = pd.Index(codes)
     for f in fields(tables):
         frame = getattr(tables, f.name)
         if not isinstance(frame, pd.DataFrame) or "municipality_code" not in frame:
             continue
-        groups = frame.groupby("municipality_code", sort=False).indices
-        for code in codes:
-            rows = groups.get(code)
-            part = frame.iloc[rows] if rows is not None else frame.iloc[0:0]
+        # One stable sort by municipality, then zero-copy slices (one take per column,
+        # not one per column and municipality).
+        position = wanted.get_indexer(frame["municipality_code"])
+        order = np.argsort(position, kind="stable")
+        ordered = frame.take(order).reset_index(drop=True)
+        bounds = np.searchsorted(position[order], np.arange(len(codes) + 1))
+        for i, code in enumerate(codes):
+            part = ordered.iloc[bounds[i] : bounds[i + 1]]
             parts[code][f.name] = part.reset_index(drop=True)
     split = {}
     for code in codes:
