@@ -245,6 +245,8 @@ def _missing_reference(
 
     values = frame[column]
     codes, uniques = pd.factorize(values)
+    if not len(uniques):
+        return []
     # pyarrow's hash set: pandas' isin on Arrow strings walks a Python list of ``known``.
     found = pc.is_in(
         pa.array(np.asarray(uniques, dtype=object), type=pa.string()),

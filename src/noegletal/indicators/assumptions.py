@@ -67,6 +67,10 @@ def decompose(qa: float, pa: float, qb: float, pb: float) -> Decomposition:
 def line_volumes(ctx: Context) -> pd.DataFrame:
     """One row per budget line with Qb and Pb in the period's year: ``qa``, ``qb``, ``pa``,
     ``pb``, ``spend`` (annualised), ``area``, ``persons``."""
+    return ctx.memo("fp4.line_volumes", lambda: _line_volumes(ctx))
+
+
+def _line_volumes(ctx: Context) -> pd.DataFrame:
     year = ctx.period.year
     budget = ctx.tables.budget
     if "budget_full_year_persons" not in budget or "budget_avg_cost" not in budget:
@@ -221,6 +225,10 @@ def avg_cost_budget(ctx: Context) -> Result:
 
 
 def _effects(ctx: Context) -> pd.DataFrame:
+    return ctx.memo("fp4.effects", lambda: _compute_effects(ctx))
+
+
+def _compute_effects(ctx: Context) -> pd.DataFrame:
     frame = line_volumes(ctx)
     frame = frame[frame["qa"] > 0].reset_index(drop=True)
     if frame.empty:

@@ -117,6 +117,10 @@ def examinations_median_days(ctx: Context) -> Result:
 
 
 def _followups_with_area(ctx: Context) -> pd.DataFrame:
+    return ctx.memo("fp2.followups", lambda: _join_followups(ctx))
+
+
+def _join_followups(ctx: Context) -> pd.DataFrame:
     followups = ctx.tables.followups
     area = pd.Series(
         ctx.interventions["area"].to_numpy(), index=ctx.interventions["intervention_id"]

@@ -8,8 +8,10 @@ read ``ctx.tables`` and ``ctx.period`` and the cached derivations, never anythin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import cached_property, lru_cache
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +23,8 @@ from noegletal.measures import commitment_cost, day_number, price_segments
 from noegletal.periods import Period
 
 __all__ = ["Context"]
+
+T = TypeVar("T")
 
 
 class Context:
@@ -35,6 +39,14 @@ class Context:
         self.days_active = lru_cache(maxsize=64)(self._days_active)
         self.commitment = lru_cache(maxsize=64)(self._commitment)
         self.highest_step_on = lru_cache(maxsize=16)(self._highest_step_on)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per context: shared derivations of one indicator module (e.g.
+        FP4's line volumes, read by seven indicators) are computed a single time."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     def shifted(self, period: Period) -> Context:
         """A context for another period over the same tables (shares nothing mutable)."""

@@ -28,6 +28,10 @@ PROGRESSION_REASONS = ("goal_achieved", "stepped_down")
 def _measure_figures(ctx: Context) -> pd.DataFrame:
     """Per (area, measure_type): persons at period end, unique persons in the period,
     full-year persons, commitment cost and average cost per full-year person."""
+    return ctx.memo("fp6.measure_figures", lambda: _figures(ctx))
+
+
+def _figures(ctx: Context) -> pd.DataFrame:
     period = ctx.period
     active_end = ctx.active_on(period.end)
     days = ctx.days_active(period.start, period.end)
