@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,13 +67,14 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict:
     }
 
 
-def national_data() -> tuple[Path, float | None]:
-    """The full national set (generated once; returns the generation time if it ran)."""
-    if (NATIONAL / "ledger.parquet").exists():
-        return NATIONAL, None
-    NATIONAL.parent.mkdir(parents=True, exist_ok=True)
+def national_data() -> tuple[Path, dict]:
+    """The full national set, generated afresh in this run (its time and memory are figures
+    too); the subsets are rebuilt from it."""
+    if DATA.exists():
+        shutil.rmtree(DATA)
+    DATA.mkdir(parents=True)
     run = measure([*CLI, "example-data", str(NATIONAL), "--municipalities", "98", "--years", "10"])
-    return NATIONAL, run["seconds"]
+    return NATIONAL, run
 
 
 def subset(source: Path, fraction: float) -> tuple[Path, int, int]:
@@ -171,8 +173,8 @@ def main() -> None:
 
     # (b), (c), (e) national scale
     national, generated = national_data()
-    if generated is not None:
-        results["national_generation_98x10_seconds"] = generated
+    results["national_generation_98x10_seconds"] = generated["seconds"]
+    results["national_generation_98x10_peak_memory_mb"] = generated["peak_memory_mb"]
     fractions = [0.1] if args.quick else [0.1, 0.5, 1.0]
     for fraction in fractions:
         label = f"national_{round(fraction * 100)}pct"
@@ -230,6 +232,7 @@ def main() -> None:
 
 
 TARGETS = [
+    ("national_generation_98x10_seconds", "< 120 s", lambda v: v < 120),
     ("single_municipality_all_indicators_compute_seconds", "< 1 s", lambda v: v < 1),
     ("national_100pct_all_municipalities_seconds", "< 60 s", lambda v: v < 60),
     ("national_100pct_peak_memory_mb", "< 6 GB", lambda v: v < 6144),
