@@ -500,8 +500,8 @@ def backtest(tables: Tables, year: int) -> Backtest:
 
 # ---- the indicators -----------------------------------------------------------------------------
 def _pct_da(share: float) -> str:
-    """+0.046 → ``+4,6 %`` (Danish decimal comma)."""
-    return f"{share * 100:+.1f} %".replace(".", ",")
+    """+0.046 → ``+4,6 %``, −0.036 → ``−3,6 %`` (Danish decimal comma, true minus sign)."""
+    return f"{share * 100:+.1f} %".replace(".", ",").replace("-", "\u2212")
 
 
 def _period_forecast(ctx: Context) -> Forecast:
@@ -628,7 +628,7 @@ def committed_remaining(ctx: Context) -> Result:
     )
 
 
-@indicator("fp5.backtest_error", unit="share", label_da="Prognosefejl i afsluttet år")
+@indicator("fp5.backtest_error", unit="rate", label_da="Prognosefejl i afsluttet år")
 def backtest_error(ctx: Context) -> Result:
     """For a completed year: for each month-end cut-off, (forecast − actual year total) /
     actual year total; the report shows the curve by month.
@@ -664,7 +664,7 @@ def backtest_error(ctx: Context) -> Result:
     return Result(
         "",
         test.mean_absolute_error,
-        "share",
+        "rate",
         breakdown={"month": series_dict(test.total_error)},
         note=note,
         table=test.rows.to_dict("records"),

@@ -74,7 +74,7 @@ def _relative(
 
 @indicator(
     "fp3.budget_adherence",
-    unit="share",
+    unit="rate",
     label_da="Budgetafvigelse (regnskab mod oprindeligt budget)",
 )
 def budget_adherence(ctx: Context) -> Result:
@@ -83,13 +83,13 @@ def budget_adherence(ctx: Context) -> Result:
     frame = budget_frame(ctx)
     total, lines, by_area = _relative(frame, frame["actual"] - frame["original"], "original")
     return Result(
-        "", total, "share", breakdown={"budget_line": lines, "area": by_area}, note=_note(ctx)
+        "", total, "rate", breakdown={"budget_line": lines, "area": by_area}, note=_note(ctx)
     )
 
 
 @indicator(
     "fp3.budget_precision",
-    unit="share",
+    unit="rate",
     label_da="Budgetpræcision (afvigelse fra korrigeret budget)",
 )
 def budget_precision(ctx: Context) -> Result:
@@ -105,7 +105,7 @@ def budget_precision(ctx: Context) -> Result:
     return Result(
         "",
         abs(total),
-        "share",
+        "rate",
         breakdown={
             "budget_line": {k: (abs(v) if v is not None else None) for k, v in lines.items()},
             "area": {k: abs(v) for k, v in by_area.items()},

@@ -39,6 +39,7 @@ Unit = Literal[
     "count",  # measures, notifications, follow-ups … (a count of things)
     "full_year_persons",
     "share",  # a fraction 0..1
+    "rate",  # a relative deviation or error as a fraction: may be negative or above 1
     "per_1000",  # persons per 1,000 inhabitants
     "ratio",
     "kr",

@@ -105,7 +105,7 @@ _DECIMALS = {
 
 def fmt_value(value: Any, unit: str) -> str:
     """Format a value by its indicator unit (share → %, kr → kr., counts → whole numbers)."""
-    if unit == "share":
+    if unit in ("share", "rate"):
         return fmt_pct(value)
     if unit in ("kr", "kr_per_person"):
         return fmt_kr(value)

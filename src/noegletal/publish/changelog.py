@@ -330,7 +330,8 @@ def difference_text(old_text: str, new_text: str, unit: str) -> str:
     decimals = max(old[1], new[1])
     diff = round(new[0] - old[0], decimals)
     sign = "+" if diff > 0 else MINUS if diff < 0 else "±"
-    suffix = {"share": " pct.-point", "kr": " kr.", "kr_per_person": " kr."}.get(unit, "")
+    suffix = {"share": " pct.-point", "rate": " pct.-point", "kr": " kr.", "kr_per_person": " kr."}
+    suffix = suffix.get(unit, "")
     return f"{sign}{fmt_number(abs(diff), decimals)}{suffix}"
 
 
