@@ -57,6 +57,8 @@ MONTHS_DA = [
     "november",
     "december",
 ]
+#: Short month names for chart axes.
+MONTH_ABBR_DA = [m[:3] + "." if len(m) > 3 else m for m in MONTHS_DA]
 
 
 class PeriodError(ValueError):

@@ -34,7 +34,7 @@ from plotnine import (
 )
 
 from noegletal.discretion import publish_table
-from noegletal.periods import MONTHS_DA, Period
+from noegletal.periods import MONTH_ABBR_DA, MONTHS_DA, Period
 from noegletal.present._focus import (
     VIVE_BUDGET_OVERSPEND,
     VIVE_BUDGET_PRECISION,
@@ -77,20 +77,6 @@ __all__ = [
     "text_volume_price",
 ]
 
-MONTH_ABBR_DA = [
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "maj",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "okt.",
-    "nov.",
-    "dec.",
-]
 INCREASE = "#D55E00"  # Okabe–Ito vermilion: more spend
 DECREASE = "#009E73"  # Okabe–Ito bluish green: less spend
 

@@ -35,7 +35,7 @@ from plotnine import (
 
 from noegletal.codes import MEASURE_LABELS_DA, STEP_LABELS_DA
 from noegletal.discretion import publish_table
-from noegletal.periods import Period
+from noegletal.periods import MONTH_ABBR_DA, Period
 from noegletal.present._focus import AREA_LABELS_DA as AREA_LABELS
 from noegletal.present._focus import (
     VIVE_APPEAL_REVERSAL,
@@ -83,20 +83,6 @@ __all__ = [
 ]
 
 STEPS = [str(step) for step in STEP_LABELS_DA]
-MONTH_ABBR_DA = [
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "maj",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "okt.",
-    "nov.",
-    "dec.",
-]
 PER_1000_SERIES = {
     "fp1.supported_per_1000_0_22": "Med foranstaltning i alt (trin 1–7)",
     "fp1.preventive_per_1000_0_22": "Med forebyggende indsats (trin 1–3)",

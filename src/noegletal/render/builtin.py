@@ -22,6 +22,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from noegletal.periods import MONTHS_DA
 from noegletal.render.assemble import Assembled, assemble
 from noegletal.render.execute import CELL_TIMEOUT, FigureSettings, execute_document
 from noegletal.render.pandoc import Node, read_markdown, rewrite, write
@@ -34,20 +35,6 @@ __all__ = ["DEFAULT_PRIMARY_COLOUR", "document_variables", "font_dir", "render_b
 log = logging.getLogger(__name__)
 
 DEFAULT_PRIMARY_COLOUR = "#1F4E79"
-_MONTHS_DA = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 _LABELS = {
     "da": {
         "label-period": "Periode",
@@ -101,7 +88,7 @@ def _parse_date(value: Any) -> dt.date | None:
 def _display_date(day: dt.date, lang: str) -> str:
     """``1. marts 2026`` in Danish, ISO otherwise."""
     if lang.startswith("da"):
-        return f"{day.day}. {_MONTHS_DA[day.month - 1]} {day.year}"
+        return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
     return day.isoformat()
 
 
