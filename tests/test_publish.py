@@ -28,6 +28,7 @@ from noegletal.data.load import load_tables
 from noegletal.indicators import compute
 from noegletal.indicators.output import results_document
 from noegletal.periods import parse_period
+from noegletal.provenance import code_files, code_sha256
 from noegletal.publish import (
     Edition,
     PublishError,
@@ -46,7 +47,6 @@ from noegletal.publish.changelog import (
     replaces_text,
 )
 from noegletal.publish.manifest import publication_key, read_manifest
-from noegletal.provenance import code_files, code_sha256
 from noegletal.publish.site import index_html, write_index
 from noegletal.publish.versions import hold_lock, list_versions, remove_temp
 from noegletal.render import RenderError, RenderResult
