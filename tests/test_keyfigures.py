@@ -117,3 +117,16 @@ def test_progression(results) -> None:
     assert r.value == pytest.approx(2 / 3)
     assert r.breakdown == {"area": {"children": pytest.approx(2 / 3)}}
     assert r.basis == 3
+
+
+def test_no_change_against_a_year_before_the_data(tmp_path) -> None:
+    # The ledger begins in January 2025: the same period of 2024 lies before the data, where
+    # measures that had already ended are missing, so no change is computed.
+    tables = build_tables(
+        tmp_path,
+        interventions=[measure("A1", "P1", "foster_care", "2024-01-01", None, 365_000)],
+        ledger=[{"posting_date": "2025-01-31", "account": "5.28.20", "amount": 31_000}],
+    )
+    row = compute(tables, "2025-H1", ids=["fp6.key_figures"])[0].table[0]
+    assert row["persons_end"] == 1
+    assert row["persons_end_last_year"] is None and row["persons_end_change"] is None

@@ -84,12 +84,21 @@ def key_figures(ctx: Context) -> Result:
     ``value`` is the number of distinct persons at period end (both areas); the breakdown
     gives persons at period end per measure type; ``table`` holds every figure per (area,
     measure type) with ``*_last_year`` and relative ``*_change`` columns (``None`` when last
-    year had none). Averages are per full-year person.
+    year had none, or when the data begin after last year's period started). Averages are per
+    full-year person.
     """
     now = _measure_figures(ctx)
     if now.empty:
         raise MissingInput("no measures were active in the period")
-    before = _measure_figures(ctx.shifted(ctx.period.same_period_last_year()))
+    last_year = ctx.period.same_period_last_year()
+    first = ctx.tables.ledger_first_posting
+    data_start = first.replace(day=1) if first is not None else None  # bookings are monthly
+    if data_start is not None and last_year.start < data_start:
+        # The data begin after last year's period started: measures that ended before the
+        # extract window are missing, so a comparison would overstate every change.
+        before = pd.DataFrame()
+    else:
+        before = _measure_figures(ctx.shifted(last_year))
     columns = [
         "persons_end",
         "unique_persons",
