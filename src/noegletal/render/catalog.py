@@ -93,7 +93,6 @@ def _plan(
     name: str,
     *,
     municipality_config: Municipality,
-    inputs: list[tuple[str, str]],
     data_dir: Path,
     period: Period,
     municipality: str | None,
@@ -126,7 +125,7 @@ def _plan(
         backend = "quarto" if shutil.which("quarto") else "builtin"
     key = cache_key(
         {
-            "inputs": inputs,
+            "inputs": input_fingerprints(data_dir),
             "code": code_sha256(code_files(spec.path)),
             "lock": lock_sha256(),
             "params": params,
@@ -155,10 +154,7 @@ def cached_render(
 ) -> RenderResult | None:
     """The stored render of exactly these inputs, code and parameters, copied into
     ``out_dir`` — or ``None`` (then render with :func:`render_named_report`)."""
-    plan = _plan(
-        name,
-        municipality_config=municipality_config,
-        inputs=input_fingerprints(data_dir),
+    options = dict(
         data_dir=data_dir,
         period=period,
         municipality=municipality,
@@ -168,7 +164,9 @@ def cached_render(
         formats=formats,
         backend=backend,
     )
-    return load_cached(plan.key, Path(out_dir))
+    return load_cached(
+        _plan(name, municipality_config=municipality_config, **options).key, Path(out_dir)
+    )
 
 
 def render_named_report(
@@ -187,10 +185,7 @@ def render_named_report(
 ) -> RenderResult:
     """Render report ``name`` for ``period`` of the (validated) ``tables`` from ``data_dir``
     (from the render cache when nothing that decides the output has changed)."""
-    plan = _plan(
-        name,
-        municipality_config=tables.municipality,
-        inputs=input_fingerprints(data_dir),
+    options = dict(
         data_dir=data_dir,
         period=period,
         municipality=municipality,
@@ -200,6 +195,7 @@ def render_named_report(
         formats=formats,
         backend=backend,
     )
+    plan = _plan(name, municipality_config=tables.municipality, **options)
     cached = load_cached(plan.key, Path(out_dir))
     if cached is not None:
         return cached
