@@ -112,6 +112,19 @@ def test_parquet_ledger_validated_in_duckdb(tmp_path, pandas_tables) -> None:
     assert all("010190" not in (p.value or "") + p.rule for p in result.errors)
 
 
+def test_parquet_ledger_municipality_codes_checked(tmp_path, pandas_tables) -> None:
+    # The rule runs on the distinct codes first; a bad one is then named by row.
+    def spoil(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.insert(0, "municipality_code", "101")
+        frame.loc[[3, 6], "municipality_code"] = ["1010", "K101"]
+        return frame
+
+    folder = _example_as_parquet(tmp_path, pandas_tables, spoil)
+    _, result = load_with_engine(folder, "duckdb")
+    bad = [(p.row, p.column) for p in result.errors if "municipality code" in p.rule]
+    assert bad == [(4, "municipality_code"), (7, "municipality_code")]
+
+
 def test_parquet_example_through_duckdb_matches(tmp_path, pandas_tables, duckdb_tables) -> None:
     folder = _example_as_parquet(tmp_path, pandas_tables)
     tables, result = load_with_engine(folder, "duckdb")

@@ -48,11 +48,16 @@ def _figures(ctx: Context) -> pd.DataFrame:
             "cost": cost,
         }
     )
+    # Row positions per (area, measure type), found in one pass; a group's rows are taken in
+    # their original order, so every sum is the one a boolean filter would give.
+    groups = frame.groupby(["area", "measure_type"], sort=False).indices
     rows = []
     for area, types in MEASURE_TYPES_BY_AREA.items():
         for measure in types:
-            part = frame[(frame["area"] == area) & (frame["measure_type"] == measure)]
-            if part.empty or not part["in_period"].any():
+            if (area, measure) not in groups:
+                continue
+            part = frame.take(groups[(area, measure)])
+            if not part["in_period"].any():
                 continue
             fyp_sum = float(part["fyp"].sum())
             rows.append(
