@@ -6,7 +6,7 @@ baseline (seed ``002_…``). Tables (``table_*``), charts (``plot_*``) and Danis
 from __future__ import annotations
 
 import pandas as pd
-from great_tables import GT, loc, style
+from great_tables import GT
 from plotnine import (
     aes,
     geom_col,
@@ -22,7 +22,7 @@ from plotnine import (
 
 from noegletal.codes import PROVIDER_LABELS_DA, PROVIDER_TYPES
 from noegletal.discretion import discretion_note, publish_table
-from noegletal.periods import Period
+from noegletal.periods import Period, parse_period
 from noegletal.present.formats import (
     DASH,
     fmt_change_pct,
@@ -32,9 +32,10 @@ from noegletal.present.formats import (
     fmt_mio_kr,
     fmt_number,
     fmt_pct,
+    fmt_period_end,
 )
 from noegletal.present.report import ReportData
-from noegletal.present.theme import label_mio_kr, label_pct, palette, style_table, theme_house
+from noegletal.present.theme import house_table, label_mio_kr, label_pct, palette, theme_house
 
 __all__ = [
     "housing_paragraphs",
@@ -107,21 +108,20 @@ def table_spend_by_paragraph(data: ReportData) -> GT:
     )
     period = data.period
     last = period.same_period_last_year()
-    table = (
-        GT(frame, id="voksen-udgifter")
-        .tab_header(
-            title="Udgifter på voksenområdet fordelt på budgetlinjer",
-            subtitle=f"Bogførte udgifter {period.ytd_label_da()} og samme periode {last.year}",
-        )
-        .cols_label(
+    table = house_table(
+        frame,
+        "voksen-udgifter",
+        title="Udgifter på voksenområdet fordelt på budgetlinjer",
+        subtitle=f"Bogførte udgifter {period.ytd_label_da()} og samme periode {last.year}",
+        labels=dict(
             periode=f"{period.year} (år til dato)",
             sidste_aar=f"{last.year} (samme periode)",
             aendring_kr="Ændring, kr.",
             aendring_pct="Ændring, %",
-        )
-        .cols_align("right", columns=["periode", "sidste_aar", "aendring_kr", "aendring_pct"])
-        .tab_style(style=style.text(weight="bold"), locations=loc.body(rows=[len(frame) - 1]))
-        .pipe(style_table, data.primary)
+        ),
+        right=["periode", "sidste_aar", "aendring_kr", "aendring_pct"],
+        bold_last=1,
+        primary=data.primary,
     )
     return _note_source(table, SOURCE_LEDGER)
 
@@ -216,15 +216,14 @@ def table_housing(data: ReportData) -> GT:
         row["total"] = fmt_number(total if total >= data.threshold or total == 0 else data.small)
         rows.append(row)
     frame = pd.DataFrame(rows)
-    table = (
-        GT(frame, id="voksen-botilbud")
-        .tab_header(
-            title="Borgere i botilbud fordelt på leverandør",
-            subtitle=f"Personer med aktivt tilbud {fmt_date(data.period.end)}",
-        )
-        .cols_label(**{p: PROVIDER_LABELS_DA[p] for p in PROVIDER_TYPES}, total="I alt")
-        .cols_align("right", columns=[*PROVIDER_TYPES, "total"])
-        .pipe(style_table, data.primary)
+    table = house_table(
+        frame,
+        "voksen-botilbud",
+        title="Borgere i botilbud fordelt på leverandør",
+        subtitle=f"Personer med aktivt tilbud {fmt_date(data.period.end)}",
+        labels=dict(**{p: PROVIDER_LABELS_DA[p] for p in PROVIDER_TYPES}, total="I alt"),
+        right=[*PROVIDER_TYPES, "total"],
+        primary=data.primary,
     )
     notes = [SOURCE_CASES]
     if published.suppressed:
@@ -256,13 +255,15 @@ def table_housing_flow(data: ReportData) -> GT:
             for r in [*shown, shown_total]
         ]
     )
-    table = (
-        GT(frame, id="voksen-botilbud-flow")
-        .tab_header(title="Tilgang og afgang i botilbud", subtitle=data.period.label_da())
-        .cols_label(starts="Tilgang", ends="Afgang", net="Nettotilgang")
-        .cols_align("right", columns=["starts", "ends", "net"])
-        .tab_style(style=style.text(weight="bold"), locations=loc.body(rows=[len(frame) - 1]))
-        .pipe(style_table, data.primary)
+    table = house_table(
+        frame,
+        "voksen-botilbud-flow",
+        title="Tilgang og afgang i botilbud",
+        subtitle=data.period.label_da(),
+        labels=dict(starts="Tilgang", ends="Afgang", net="Nettotilgang"),
+        right=["starts", "ends", "net"],
+        bold_last=1,
+        primary=data.primary,
     )
     notes = [SOURCE_CASES, "Tilgang og afgang tælles pr. bevilling."]
     cells = [v for r in [*shown, shown_total] for v in (r["starts"], r["ends"], r["net"])]
@@ -299,7 +300,9 @@ def own_home_series(data: ReportData) -> pd.DataFrame:
 def plot_own_home_share(data: ReportData) -> ggplot:
     """Line: share of citizens in own home (of § 85, § 107 and § 108) at each half-year end."""
     frame = own_home_series(data)
-    frame["x"] = frame["period"].str.replace("-H", " H", regex=False)
+    # The status at each half-year end, labelled as the children's charts are (jun./2025).
+    labels = [fmt_period_end(parse_period(p)) for p in frame["period"]]
+    frame["x"] = pd.Categorical(labels, categories=labels, ordered=True)
     return (
         ggplot(frame, aes("x", "share", group=1))
         + geom_line(color=data.primary, size=1)
@@ -377,21 +380,20 @@ def table_followup_savings(data: ReportData) -> GT:
             for r in [*shown, shown_total]
         ]
     )
-    table = (
-        GT(frame, id="voksen-opfoelgning")
-        .tab_header(
-            title="Besparelser som følge af opfølgning",
-            subtitle=f"Opfølgninger i {data.period.label_da()} med nedsat eller ophørt indsats",
-        )
-        .cols_label(
+    table = house_table(
+        frame,
+        "voksen-opfoelgning",
+        title="Besparelser som følge af opfølgning",
+        subtitle=f"Opfølgninger i {data.period.label_da()} med nedsat eller ophørt indsats",
+        labels=dict(
             measures="Indsatser",
             before="Årlig udgift før",
             after="Årlig udgift efter",
             saving="Årlig besparelse",
-        )
-        .cols_align("right", columns=["measures", "before", "after", "saving"])
-        .tab_style(style=style.text(weight="bold"), locations=loc.body(rows=[len(frame) - 1]))
-        .pipe(style_table, data.primary)
+        ),
+        right=["measures", "before", "after", "saving"],
+        bold_last=1,
+        primary=data.primary,
     )
     notes = [
         SOURCE_CASES,
@@ -470,28 +472,27 @@ def table_baseline_effect(data: ReportData) -> GT:
         ]
     )
     baseline = result.extra.get("baseline_date")
-    table = (
-        GT(frame, id="voksen-baseline")
-        .tab_header(
-            title="Effekt i forhold til baseline",
-            subtitle=(
-                f"Årlig udgift ved baseline {fmt_date(baseline)} (nye borgere: ved første "
-                f"bevilling) og {fmt_date(data.period.end)}"
-                if baseline
-                else ""
-            ),
-        )
-        .cols_label(
+    table = house_table(
+        frame,
+        "voksen-baseline",
+        title="Effekt i forhold til baseline",
+        subtitle=(
+            f"Årlig udgift ved baseline {fmt_date(baseline)} (nye borgere: ved første "
+            f"bevilling) og {fmt_date(data.period.end)}"
+            if baseline
+            else ""
+        ),
+        labels=dict(
             persons="Borgere",
             then="Årlig udgift dengang",
             now="Årlig udgift nu",
             effect="Effekt i alt",
             staying="Heraf borgere med støtte nu",
             expected="Forventet effekt",
-        )
-        .cols_align("right", columns=["persons", "then", "now", "effect", "staying", "expected"])
-        .tab_style(style=style.text(weight="bold"), locations=loc.body(rows=[len(frame) - 1]))
-        .pipe(style_table, data.primary)
+        ),
+        right=["persons", "then", "now", "effect", "staying", "expected"],
+        bold_last=1,
+        primary=data.primary,
     )
     return _note_source(
         table,

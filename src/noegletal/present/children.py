@@ -35,7 +35,7 @@ from plotnine import (
 
 from noegletal.codes import MEASURE_LABELS_DA, STEP_LABELS_DA
 from noegletal.discretion import publish_table
-from noegletal.periods import MONTH_ABBR_DA, Period
+from noegletal.periods import Period
 from noegletal.present._focus import AREA_LABELS_DA as AREA_LABELS
 from noegletal.present._focus import (
     VIVE_APPEAL_REVERSAL,
@@ -53,7 +53,14 @@ from noegletal.present._focus import (
     published_at,
     which_way,
 )
-from noegletal.present.formats import fmt_change_pct, fmt_kr, fmt_number, fmt_pct, fmt_value
+from noegletal.present.formats import (
+    fmt_change_pct,
+    fmt_kr,
+    fmt_number,
+    fmt_pct,
+    fmt_period_end,
+    fmt_value,
+)
 from noegletal.present.report import ReportData
 from noegletal.present.theme import label_kr, label_number, palette, theme_house, tints
 
@@ -179,11 +186,6 @@ def half_year_points(data: ReportData) -> list[Period]:
     return points
 
 
-def point_label(period: Period) -> str:
-    """The x-axis label of a status at a period end: ``jun.`` / ``2025``."""
-    return f"{MONTH_ABBR_DA[period.end.month - 1]}\n{period.end.year}"
-
-
 def per_1000_frame(data: ReportData, ids: list[str] | None = None) -> pd.DataFrame:
     """Persons per 1,000 inhabitants aged 0–22 at each half-year end (publishable values;
     suppressed points are ``None``): ``periode``, ``tidspunkt`` (axis label), ``serie``,
@@ -197,7 +199,7 @@ def per_1000_frame(data: ReportData, ids: list[str] | None = None) -> pd.DataFra
             rows.append(
                 {
                     "periode": str(period),
-                    "tidspunkt": point_label(period),
+                    "tidspunkt": fmt_period_end(period),
                     "serie": PER_1000_SERIES[indicator_id],
                     "værdi": float(value) if is_number(value) else None,
                     "vist": fmt_value(value, "per_1000"),

@@ -23,7 +23,7 @@ from noegletal.present.formats import (
     fmt_value,
 )
 from noegletal.present.report import ReportData
-from noegletal.present.theme import style_table
+from noegletal.present.theme import house_table
 
 __all__ = ["SUMMARY_FIGURES", "summary_rows", "table_key_figures", "text_about", "text_summary"]
 
@@ -96,21 +96,23 @@ def table_key_figures(data: ReportData) -> GT:
     rows = summary_rows(data)
     frame = pd.DataFrame(rows)[["label", "now", "before", "change"]]
     period = data.period
-    table = (
-        GT(frame, id="noegletal-sammenfatning")
-        .tab_header(title="Nøgletal i overblik", subtitle=period.label_da())
-        .cols_label(
+    table = house_table(
+        frame,
+        "noegletal-sammenfatning",
+        title="Nøgletal i overblik",
+        subtitle=period.label_da(),
+        labels=dict(
             label="Nøgletal",
             now=period.label_da().replace(" ", NBSP),
             before=period.same_period_last_year().label_da().replace(" ", NBSP),
             change="Ændring",
-        )
-        .cols_align("right", columns=["now", "before", "change"])
-        .pipe(style_table, data.primary)
-        .tab_source_note(
+        ),
+        right=["now", "before", "change"],
+        notes=[
             "Kilde: kommunens fag- og økonomisystemer. Udgifter år til dato sammenlignes med "
             "samme periode sidste år; andele ændres i procentpoint."
-        )
+        ],
+        primary=data.primary,
     )
     hidden = [
         r[col] == data.small or (r[col] == DASH and r["suppressed"])

@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from great_tables import GT, loc, style
+from great_tables import GT
 from plotnine import (
     aes,
     annotate,
@@ -70,6 +70,7 @@ from noegletal.present.formats import (
 )
 from noegletal.present.report import ReportData
 from noegletal.present.theme import (
+    house_table,
     label_kr,
     label_mio_kr,
     label_pct,
@@ -230,11 +231,6 @@ def _note(table: GT, *notes: str) -> GT:
     return table
 
 
-def _bold_last(table: GT, frame: pd.DataFrame, n: int = 1) -> GT:
-    rows = list(range(len(frame) - n, len(frame)))
-    return table.tab_style(style=style.text(weight="bold"), locations=loc.body(rows=rows))
-
-
 def _shows_hidden(cells: list[str], threshold: int) -> bool:
     """True when a formatted cell is a small-count label (``<5``) or a dash."""
     return any(c == DASH or c == f"<{threshold}" for c in cells)
@@ -378,20 +374,19 @@ def solutions_frame(data: ReportData) -> pd.DataFrame:
 def table_solutions(data: ReportData) -> GT:
     """The solutions: enrolled units (families or persons), persons, longest follow-up."""
     frame = solutions_frame(data)
-    table = (
-        GT(frame, id="xs-loesninger")
-        .tab_header(
-            title="De tværgående løsninger",
-            subtitle=f"Indskrivninger til og med {_end(data)}",
-        )
-        .cols_label(
+    table = house_table(
+        frame,
+        "xs-loesninger",
+        title="De tværgående løsninger",
+        subtitle=f"Indskrivninger til og med {_end(data)}",
+        labels=dict(
             units="Indskrevne forløb",
             persons="Personer i forløbene",
             longest="Længste opfølgning",
-        )
-        .cols_align("right", columns=["units", "persons", "longest"])
-        .pipe(_bold_last, frame)
-        .pipe(style_table, data.primary)
+        ),
+        right=["units", "persons", "longest"],
+        bold_last=1,
+        primary=data.primary,
     )
     notes = [
         "Et forløb er en indskrevet familie eller enkeltperson. Forløb, der er afsluttet, "
@@ -496,16 +491,15 @@ def table_baseline(data: ReportData) -> GT:
     records += [total_row, unit_row]
     frame = pd.DataFrame(records)
     columns = [*keys.values(), "total"]
-    table = (
-        GT(frame, id="xs-grundlag")
-        .tab_header(
-            title="Økonomigrundlag: udgifter i de 12 måneder før indskrivning",
-            subtitle="Alle indskrevne forløb, fordelt på sektorområde og løsning",
-        )
-        .cols_label(**{keys[n]: n for n in names}, total="I alt")
-        .cols_align("right", columns=columns)
-        .pipe(_bold_last, frame, 2)
-        .pipe(style_table, data.primary)
+    table = house_table(
+        frame,
+        "xs-grundlag",
+        title="Økonomigrundlag: udgifter i de 12 måneder før indskrivning",
+        subtitle="Alle indskrevne forløb, fordelt på sektorområde og løsning",
+        labels=dict(**{keys[n]: n for n in names}, total="I alt"),
+        right=columns,
+        bold_last=2,
+        primary=data.primary,
     )
     notes = [SOURCE]
     if baseline_hidden(data):
@@ -674,19 +668,18 @@ def table_followup_years(data: ReportData) -> GT:
         }
     )
     columns = ["units", *sectors, "total"]
-    table = (
-        GT(shown, id="xs-aarsvinduer")
-        .tab_header(
-            title="Udgifter før og efter indskrivning",
-            subtitle="Hvert forløb opgøres fra sin egen indskrivningsdato; alle løsninger",
-        )
-        .cols_label(
+    table = house_table(
+        shown,
+        "xs-aarsvinduer",
+        title="Udgifter før og efter indskrivning",
+        subtitle="Hvert forløb opgøres fra sin egen indskrivningsdato; alle løsninger",
+        labels=dict(
             units="Forløb",
             **{s: sector_label(s) for s in sectors},
             total="I alt",
-        )
-        .cols_align("right", columns=columns)
-        .pipe(style_table, data.primary)
+        ),
+        right=columns,
+        primary=data.primary,
     )
     notes = [
         "Før: de 12 måneder før indskrivning (alle forløb). År 1, 2, …: de forløb, der har "
@@ -846,21 +839,20 @@ def table_change(data: ReportData) -> GT:
     )
     columns = ["baseline", "followup", "change", "change_share"]
     compared = _compared(data)
-    table = (
-        GT(shown, id="xs-aendring")
-        .tab_header(
-            title="Udgifter før og efter indskrivning fordelt på sektorområde",
-            subtitle=f"De {fmt_number(compared)} forløb med mindst ét helt år efter indskrivning",
-        )
-        .cols_label(
+    table = house_table(
+        shown,
+        "xs-aendring",
+        title="Udgifter før og efter indskrivning fordelt på sektorområde",
+        subtitle=f"De {fmt_number(compared)} forløb med mindst ét helt år efter indskrivning",
+        labels=dict(
             baseline=BEFORE,
             followup="Seneste hele år",
             change="Ændring, kr.",
             change_share="Ændring, %",
-        )
-        .cols_align("right", columns=columns)
-        .pipe(_bold_last, shown)
-        .pipe(style_table, data.primary)
+        ),
+        right=columns,
+        bold_last=1,
+        primary=data.primary,
     )
     notes = [
         "Hvert forløbs seneste hele år efter indskrivning sammenlignes med dets egne 12 "
@@ -1124,17 +1116,16 @@ def table_reallocation(data: ReportData) -> GT:
         }
     )
     columns = ["adjustment"]
-    table = (
-        GT(shown, id="xs-omfordeling")
-        .tab_header(
-            title="Omfordeling af budget mellem sektorområder (Albertslund-modellen)",
-            subtitle="Budgetregulering = udgift i ny løsning (seneste hele år) − udgift i "
-            "gammel løsning (12 mdr. før indskrivning)",
-        )
-        .cols_label(adjustment="Budgetregulering", explanation="Det betyder")
-        .cols_align("right", columns=columns)
-        .pipe(_bold_last, shown, 2)
-        .pipe(style_table, data.primary)
+    table = house_table(
+        shown,
+        "xs-omfordeling",
+        title="Omfordeling af budget mellem sektorområder (Albertslund-modellen)",
+        subtitle="Budgetregulering = udgift i ny løsning (seneste hele år) − udgift i "
+        "gammel løsning (12 mdr. før indskrivning)",
+        labels=dict(adjustment="Budgetregulering", explanation="Det betyder"),
+        right=columns,
+        bold_last=2,
+        primary=data.primary,
     )
     notes = [
         "Positiv regulering: sektorområdets budget tilføres midler, fordi udgiften er flyttet "
@@ -1234,20 +1225,19 @@ def table_outcomes(data: ReportData, target: float = TARGET_JOB_EDUCATION) -> GT
             "target": [_pct_target(v) for v in frame["target"]],
         }
     )
-    table = (
-        GT(shown, id="xs-resultater")
-        .tab_header(
-            title="Indskrevne personer i job eller uddannelse",
-            subtitle=f"Seneste 12 måneder til og med {_end(data)}",
-        )
-        .cols_label(
+    table = house_table(
+        shown,
+        "xs-resultater",
+        title="Indskrevne personer i job eller uddannelse",
+        subtitle=f"Seneste 12 måneder til og med {_end(data)}",
+        labels=dict(
             persons="Indskrevne personer",
             share="Andel i job eller uddannelse",
             target="Målsætning",
-        )
-        .cols_align("right", columns=["persons", "share", "target"])
-        .pipe(_bold_last, shown)
-        .pipe(style_table, data.primary)
+        ),
+        right=["persons", "share", "target"],
+        bold_last=1,
+        primary=data.primary,
     )
     notes = [
         "Alle personer i de indskrevne forløb tæller med, også børn i indskrevne familier. "

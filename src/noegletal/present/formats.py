@@ -16,7 +16,7 @@ import math
 from datetime import date
 from typing import Any
 
-from noegletal.periods import MONTHS_DA
+from noegletal.periods import MONTH_ABBR_DA, MONTHS_DA, Period
 
 __all__ = [
     "DASH",
@@ -29,6 +29,7 @@ __all__ = [
     "fmt_mio_kr",
     "fmt_number",
     "fmt_pct",
+    "fmt_period_end",
     "fmt_value",
 ]
 
@@ -110,6 +111,15 @@ def fmt_value(value: Any, unit: str) -> str:
     if unit in ("kr", "kr_per_person"):
         return fmt_kr(value)
     return fmt_number(value, _DECIMALS.get(unit, 1))
+
+
+def fmt_period_end(period: Period) -> str:
+    """A chart's axis label for a status at a period's end, on two lines: ``jun.``/``2025``.
+
+    >>> fmt_period_end(Period(2025, "half", 1))
+    'jun.\\n2025'
+    """
+    return f"{MONTH_ABBR_DA[period.end.month - 1]}\n{period.end.year}"
 
 
 def fmt_date(day: date | Any) -> str:

@@ -9,13 +9,15 @@
 * Axis labels: Danish number formats through :mod:`noegletal.present.formats` — never
   ``40000000`` but ``40 mio. kr.``.
 
-Usage: ``ggplot(...) + theme_house()``, ``GT(...).pipe(style_table)``.
+Usage: ``ggplot(...) + theme_house()``; ``house_table(frame, "id", title=..., labels=...)`` or
+``GT(...).pipe(style_table)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+import pandas as pd
 from great_tables import GT, loc, style
 from plotnine import element_blank, element_line, element_rect, element_text, theme, theme_minimal
 
@@ -24,6 +26,7 @@ from noegletal.present.formats import fmt_kr, fmt_mio_kr, fmt_number, fmt_pct
 __all__ = [
     "FONT",
     "OKABE_ITO",
+    "house_table",
     "label_kr",
     "label_mio_kr",
     "label_number",
@@ -141,3 +144,33 @@ def style_table(table: GT, primary: str = DEFAULT_PRIMARY) -> GT:
         .opt_row_striping()
         .tab_style(style=style.text(color=primary, weight="bold"), locations=loc.title())
     )
+
+
+def house_table(
+    frame: pd.DataFrame,
+    table_id: str,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    right: Sequence[str] = (),
+    bold_last: int = 0,
+    notes: Sequence[str] = (),
+    primary: str = DEFAULT_PRIMARY,
+) -> GT:
+    """A report table in the house style: title and subtitle, Danish column ``labels``,
+    number columns aligned ``right``, the last ``bold_last`` rows (totals) in bold, and the
+    source and discretion ``notes`` under it. ``table_id`` keeps the HTML stable between
+    renders (RENDERING-NOTES.md)."""
+    table = GT(frame, id=table_id).tab_header(title=title, subtitle=subtitle)
+    if labels:
+        table = table.cols_label(**labels)
+    if right:
+        table = table.cols_align("right", columns=list(right))
+    if bold_last:
+        rows = list(range(len(frame) - bold_last, len(frame)))
+        table = table.tab_style(style=style.text(weight="bold"), locations=loc.body(rows=rows))
+    table = style_table(table, primary)
+    for note in notes:
+        table = table.tab_source_note(note)
+    return table

@@ -250,6 +250,8 @@ def _clean_table(table: Node, caption: list[Node] | None, ident: str) -> list[No
             raw_block("typst", "]"),
         ]
     if notes:
+        # The table sticks to its notes (source, discretion): no page break between them.
+        blocks = [raw_block("typst", "#block(sticky: true)["), *blocks, raw_block("typst", "]")]
         blocks += [raw_block("typst", "#noegletal-tablenotes["), *notes, raw_block("typst", "]")]
     return blocks
 
