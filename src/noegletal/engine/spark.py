@@ -13,13 +13,13 @@ read (HDFS, S3, a shared mount); see ``docs/scale.md``.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from noegletal.engine.ledger import spark_sql
+from noegletal.scratch import scratch_dir
 
 __all__ = ["run_spark_sql", "spark_session"]
 
@@ -67,7 +67,7 @@ def run_spark_sql(sql: str, relations: dict[str, str | pd.DataFrame]) -> pd.Data
     """Run DuckDB-dialect ``sql`` on Spark over ``relations`` (name → Parquet path or
     DataFrame) and return the result as a DataFrame."""
     spark = spark_session()
-    with tempfile.TemporaryDirectory(prefix="noegletal-spark-") as tmp:
+    with scratch_dir("spark") as tmp:
         for name, source in relations.items():
             path = source if isinstance(source, str) else _to_parquet(source, Path(tmp), name)
             spark.read.parquet(path).createOrReplaceTempView(name)

@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -29,6 +28,7 @@ from noegletal.render.pandoc import Node, read_markdown, rewrite, write
 from noegletal.render.qmd import format_options, parse_qmd, resolve_metadata
 from noegletal.render.result import RenderError, RenderResult, publish
 from noegletal.render.transforms import html_transforms, typst_transforms
+from noegletal.scratch import scratch_dir
 
 __all__ = ["DEFAULT_PRIMARY_COLOUR", "document_variables", "font_dir", "render_builtin"]
 
@@ -245,7 +245,7 @@ def render_builtin(
     stem = output_stem or qmd.stem
     doc = parse_qmd(qmd)
     meta = resolve_metadata(doc, metadata)
-    with tempfile.TemporaryDirectory(prefix="noegletal-render-") as tmp:
+    with scratch_dir("render") as tmp:
         build = Path(tmp)
         executed = execute_document(
             doc, params, fig=FigureSettings.from_metadata(meta), timeout=timeout

@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from noegletal.render.result import RenderError, RenderResult, publish
+from noegletal.scratch import scratch_dir
 
 __all__ = ["QUARTO_FORMATS", "quarto_command", "render_quarto"]
 
@@ -89,7 +89,7 @@ def render_quarto(
     qmd = Path(qmd).resolve()
     stem = output_stem or qmd.stem
     built: dict[str, Path] = {}
-    with tempfile.TemporaryDirectory(prefix="noegletal-quarto-") as tmp:
+    with scratch_dir("quarto") as tmp:
         for fmt in formats:
             cmd = quarto_command(
                 quarto,
