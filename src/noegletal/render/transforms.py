@@ -290,14 +290,20 @@ def _column_alignments(ncols: int, head_rows: list[Any], body_rows: list[Any]) -
     return result
 
 
+#: Characters added to every column's width for the cell inset.
+INSET = 2
+
+
 def _column_widths(ncols: int, head_rows: list[Any], body_rows: list[Any]) -> list[float]:
-    """Relative widths for a full-width table, from the longest text in each column."""
+    """Relative widths for a full-width table, from the longest text in each column, plus
+    two characters for the cell's inset (so a short bold header such as ``I alt`` over short
+    numbers does not wrap)."""
     longest = [3] * ncols
     for cells in _simple_rows(ncols, [*head_rows[-1:], *body_rows]):
         for j, cell in enumerate(cells):
             longest[j] = max(longest[j], min(40, len(stringify(cell[4]).strip())))
-    total = sum(longest)
-    return [n / total for n in longest]
+    total = sum(n + INSET for n in longest)
+    return [(n + INSET) / total for n in longest]
 
 
 def _protect_numbers(row: list[Any], aligns: list[str]) -> None:
