@@ -53,3 +53,16 @@ def test_reports_only_call_and_present(path) -> None:
         r"import pandas",
     ):
         assert not re.search(pattern, code), f"{path.name}: {pattern} belongs in src/noegletal"
+
+
+def test_every_report_table_is_built_by_the_theme() -> None:
+    # One builder (present/theme.py: house_table) gives every table the same look; a GT(...)
+    # constructed elsewhere would escape it.
+    built_elsewhere = []
+    for path in sorted((SRC / "present").glob("*.py")):
+        if path.name == "theme.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "GT":
+                built_elsewhere.append(f"{path.name}:{node.lineno}")
+    assert not built_elsewhere, built_elsewhere

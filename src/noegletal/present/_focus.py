@@ -18,7 +18,7 @@ from noegletal.discretion import discretion_note, publish
 from noegletal.periods import Period, parse_period
 from noegletal.present.formats import fmt_mio_kr, fmt_number, fmt_pct, fmt_value
 from noegletal.present.report import ReportData
-from noegletal.present.theme import style_table
+from noegletal.present.theme import house_table
 
 __all__ = [
     "AREA_LABELS_DA",
@@ -134,21 +134,19 @@ def gt_table(
     discretion: bool = False,
     groupname_col: str | None = None,
 ) -> GT:
-    """A great_tables table in the house style: fixed id, Danish header, right-aligned number
-    columns, source notes (and the discretion footnote when ``discretion``)."""
-    table = GT(frame, id=table_id, groupname_col=groupname_col)
-    if title:
-        table = table.tab_header(title=title, subtitle=subtitle)
-    if right:
-        table = table.cols_align("right", columns=list(right))
-    left = [c for c in frame.columns if c not in right and c != groupname_col]
-    if left:
-        table = table.cols_align("left", columns=left)
-    for note in sources:
-        table = table.tab_source_note(note)
-    if discretion:
-        table = table.tab_source_note(discretion_note(data.threshold))
-    return table.pipe(style_table, data.primary)
+    """:func:`~noegletal.present.theme.house_table` with the report's colour, the ``sources``
+    and, when ``discretion``, the discretion footnote."""
+    notes = [*sources, *([discretion_note(data.threshold)] if discretion else [])]
+    return house_table(
+        frame,
+        table_id,
+        title=title,
+        subtitle=subtitle,
+        right=right,
+        notes=notes,
+        primary=data.primary,
+        groupname_col=groupname_col,
+    )
 
 
 def label_auto(unit: str = "number") -> Callable[[Sequence[float]], list[str]]:

@@ -75,7 +75,6 @@ from noegletal.present.theme import (
     label_mio_kr,
     label_pct,
     palette,
-    style_table,
     theme_house,
     tints,
 )
@@ -244,7 +243,7 @@ def _empty_table(data: ReportData, table_id: str, column: str, indicator_id: str
         if "full 12-month follow-up year" in reason
         else "Ingen tal for perioden."
     )
-    return GT(pd.DataFrame([{column: message}]), id=table_id).pipe(style_table, data.primary)
+    return house_table(pd.DataFrame([{column: message}]), table_id, primary=data.primary)
 
 
 def _empty_plot(message: str) -> ggplot:

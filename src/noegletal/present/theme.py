@@ -9,8 +9,8 @@
 * Axis labels: Danish number formats through :mod:`noegletal.present.formats` — never
   ``40000000`` but ``40 mio. kr.``.
 
-Usage: ``ggplot(...) + theme_house()``; ``house_table(frame, "id", title=..., labels=...)`` or
-``GT(...).pipe(style_table)``.
+Usage: ``ggplot(...) + theme_house()``; ``house_table(frame, "id", title=..., labels=...)``
+builds every report table (``style_table`` is the style it applies).
 """
 
 from __future__ import annotations
@@ -150,23 +150,30 @@ def house_table(
     frame: pd.DataFrame,
     table_id: str,
     *,
-    title: str,
+    title: str | None = None,
     subtitle: str | None = None,
     labels: Mapping[str, str] | None = None,
     right: Sequence[str] = (),
     bold_last: int = 0,
     notes: Sequence[str] = (),
     primary: str = DEFAULT_PRIMARY,
+    groupname_col: str | None = None,
 ) -> GT:
-    """A report table in the house style: title and subtitle, Danish column ``labels``,
-    number columns aligned ``right``, the last ``bold_last`` rows (totals) in bold, and the
-    source and discretion ``notes`` under it. ``table_id`` keeps the HTML stable between
-    renders (RENDERING-NOTES.md)."""
-    table = GT(frame, id=table_id).tab_header(title=title, subtitle=subtitle)
+    """Every report table is built here, in the house style: title and subtitle, Danish
+    column ``labels``, number columns aligned ``right`` (the others left), the last
+    ``bold_last`` rows (totals) in bold, and the source and discretion ``notes`` under it.
+    ``table_id`` keeps the HTML stable between renders (RENDERING-NOTES.md);
+    ``groupname_col`` groups the rows under headings."""
+    table = GT(frame, id=table_id, groupname_col=groupname_col)
+    if title:
+        table = table.tab_header(title=title, subtitle=subtitle)
     if labels:
         table = table.cols_label(**labels)
     if right:
         table = table.cols_align("right", columns=list(right))
+    left = [c for c in frame.columns if c not in right and c != groupname_col]
+    if left:
+        table = table.cols_align("left", columns=left)
     if bold_last:
         rows = list(range(len(frame) - bold_last, len(frame)))
         table = table.tab_style(style=style.text(weight="bold"), locations=loc.body(rows=rows))
