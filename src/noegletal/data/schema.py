@@ -15,8 +15,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 with warnings.catch_warnings():
@@ -267,23 +267,25 @@ def _problems_from_failures(
     return list(unique.values())
 
 
-def _missing_reference(
-    frame: pd.DataFrame, column: str, known: pd.Index, file: str, target: str
-) -> list[Problem]:
+def _arrow_strings(values: pd.Series) -> Any:
+    """The values as an Arrow string array (missing values null)."""
     import pyarrow as pa
+
+    if hasattr(values.array, "__arrow_array__"):  # pandas' Arrow-backed strings: no copy
+        return pa.chunked_array(values.array.__arrow_array__()).cast(pa.large_string())
+    return pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+
+
+def _missing_reference(
+    frame: pd.DataFrame, column: str, known: Any, file: str, target: str
+) -> list[Problem]:
+    """Rows whose ``column`` holds a value that is not in ``known`` (an Arrow string array)."""
     import pyarrow.compute as pc
 
     values = frame[column]
-    codes, uniques = pd.factorize(values)
-    if not len(uniques):
-        return []
     # pyarrow's hash set: pandas' isin on Arrow strings walks a Python list of ``known``.
-    found = pc.is_in(
-        pa.array(np.asarray(uniques, dtype=object), type=pa.string()),
-        value_set=pa.array(np.asarray(known, dtype=object), type=pa.string()),
-    ).to_numpy(zero_copy_only=False)
-    unknown = ~found.astype(bool)
-    bad_rows = values.index[(codes >= 0) & unknown[np.maximum(codes, 0)]]
+    found = pc.is_in(_arrow_strings(values), value_set=known)
+    bad = values.notna().to_numpy() & ~found.to_numpy(zero_copy_only=False).astype(bool)
     return [
         Problem(
             file,
@@ -293,8 +295,14 @@ def _missing_reference(
             column=column,
             value=str(values[row]),
         )
-        for row in bad_rows
+        for row in values.index[bad]
     ]
+
+
+def _known(values: pd.Series) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.unique(_arrow_strings(values).drop_null())
 
 
 def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
@@ -302,7 +310,7 @@ def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) ->
     problems: list[Problem] = []
     interventions = frames.get("interventions")
     if interventions is not None and "intervention_id" in interventions:
-        known = pd.Index(interventions["intervention_id"].dropna().unique())
+        known = _known(interventions["intervention_id"])
         for table in ("ledger", "followups", "measure_prices"):
             frame = frames.get(table)
             if frame is not None and "intervention_id" in frame:
@@ -312,7 +320,7 @@ def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) ->
     lines = frames.get("budget_lines")
     budget = frames.get("budget")
     if lines is not None and "budget_line" in lines:
-        known_lines = pd.Index(lines["budget_line"].dropna().unique())
+        known_lines = _known(lines["budget_line"])
         if budget is not None and "budget_line" in budget:
             problems += _missing_reference(
                 budget, "budget_line", known_lines, files["budget"], files["budget_lines"]
