@@ -167,18 +167,23 @@ def commitment_cost(
     first: date,
     last: date,
     measure_prices: pd.DataFrame | None = None,
+    *,
+    segments: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """Commitment cost of each measure within ``first``..``last`` (kr., both days inclusive).
 
     ``annual_cost`` × days active within the span / days in that calendar year, per price
-    interval; a span crossing New Year is split at 31 December.
+    interval; a span crossing New Year is split at 31 December. ``segments``, when given, are
+    the :func:`price_segments` of ``interventions`` and ``measure_prices`` (computed once by a
+    caller that asks for many spans).
 
     >>> f = pd.DataFrame({"intervention_id": ["a"], "annual_cost": [365_000.0],
     ...     "start_date": pd.to_datetime(["2025-03-01"]), "end_date": pd.to_datetime([None])})
     >>> float(commitment_cost(f, date(2025, 1, 1), date(2025, 3, 31))[0])  # 31 days × 1000
     31000.0
     """
-    segments = price_segments(interventions, measure_prices)
+    if segments is None:
+        segments = price_segments(interventions, measure_prices)
     per_segment = _cost_of_segments(segments, int(day_number(first)), int(day_number(last)))
     return np.bincount(
         segments["row"].to_numpy(), weights=per_segment, minlength=len(interventions)

@@ -21,7 +21,7 @@ from noegletal.codes import ADULT_HOUSING, PROVIDER_TYPES
 from noegletal.indicators._common import clean, ratio, series_dict
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
-from noegletal.measures import day_number, price_segments
+from noegletal.measures import day_number
 from noegletal.periods import Period
 
 __all__ = [
@@ -438,7 +438,7 @@ def _followup_effects(ctx: Context) -> tuple[pd.DataFrame, dict[str, int]]:
     first = _first_price_change(ctx, chosen[~is_ended])
     effective[first.index.to_numpy()] = first.to_numpy()
     matched = effective >= 0
-    segments = price_segments(inter, ctx.tables.measure_prices)
+    segments = ctx.segments
     after = np.zeros(len(chosen))
     after[first.index.to_numpy()] = _segments_on(
         segments, rows[first.index.to_numpy()], first.to_numpy()
@@ -593,7 +593,7 @@ def baseline_effect(ctx: Context) -> Result:
     moved = (reasons == "moved_away").fillna(False).to_numpy() & adults & (end >= b) & (end <= e)
     moved_away = _person_set(ctx, moved) - active_now
 
-    segments = price_segments(inter, ctx.tables.measure_prices)
+    segments = ctx.segments
     groups = {
         "original": pd.Series(b, index=sorted(original - moved_away), dtype=np.int64),
         "new": first[~first.index.isin(list(moved_away))].astype(np.int64),

@@ -109,6 +109,12 @@ class Context:
     def _segments(self) -> pd.DataFrame:
         return price_segments(self.interventions, self.tables.measure_prices)
 
+    @property
+    def segments(self) -> pd.DataFrame:
+        """The measures' intervals of constant annual cost
+        (:func:`noegletal.measures.price_segments`), computed once."""
+        return self._segments
+
     def _active_on(self, day: date) -> np.ndarray:
         d = int(day_number(day))
         return (self._start <= d) & (self._end >= d)
@@ -124,7 +130,9 @@ class Context:
         return self.days_active(period.start, period.end) / period.days
 
     def _commitment(self, first: date, last: date) -> np.ndarray:
-        return commitment_cost(self.interventions, first, last, self.tables.measure_prices)
+        return commitment_cost(
+            self.interventions, first, last, self.tables.measure_prices, segments=self._segments
+        )
 
     def distinct_persons(self, mask: np.ndarray) -> int:
         """Number of distinct persons among the measures selected by ``mask``."""
