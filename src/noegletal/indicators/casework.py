@@ -121,17 +121,21 @@ def _followups_with_area(ctx: Context) -> pd.DataFrame:
 
 
 def _join_followups(ctx: Context) -> pd.DataFrame:
+    """Follow-ups with the ``area`` and ``person_id`` of their measure (one lookup of each
+    follow-up's measure; ids are unique, validation guarantees it)."""
     followups = ctx.tables.followups
-    area = pd.Series(
-        ctx.interventions["area"].to_numpy(), index=ctx.interventions["intervention_id"]
-    )
-    person = pd.Series(
-        ctx.interventions["person_id"].to_numpy(), index=ctx.interventions["intervention_id"]
-    )
-    return followups.assign(
-        area=followups["intervention_id"].map(area),
-        person_id=followups["intervention_id"].map(person),
-    )
+    if ctx.interventions.empty:  # no measure to look up (validation makes this rare)
+        return followups.assign(area=np.nan, person_id=np.nan)
+    measures = pd.Index(ctx.interventions["intervention_id"])
+    row = measures.get_indexer(followups["intervention_id"])
+    found = row >= 0
+    take = np.where(found, row, 0)
+
+    def looked_up(column: str) -> pd.Series:
+        values = ctx.interventions[column].take(take).reset_index(drop=True)
+        return values.where(found).set_axis(followups.index)
+
+    return followups.assign(area=looked_up("area"), person_id=looked_up("person_id"))
 
 
 @indicator(
