@@ -256,12 +256,18 @@ def _sum(cs: _CrossSector, amounts: pd.DataFrame, enrolment_ids: pd.Index) -> _S
     solutions = sorted(chosen["solution"].unique())
     solution_of = chosen.set_index("enrolment_id")["solution"]
     amounts = amounts[amounts["enrolment_id"].isin(enrolment_ids)]
-    table = (
+    # The sums pivot_table would take (a group-by), without its overhead.
+    summed = (
         amounts.assign(solution=amounts["enrolment_id"].map(solution_of))
-        .pivot_table(index="solution", columns="sector", values="amount", aggfunc="sum")
-        .reindex(index=solutions, columns=cs.sectors)
-        .fillna(0.0)
+        .groupby(["solution", "sector"])["amount"]
+        .sum()
     )
+    table = (
+        summed.unstack("sector")
+        if len(summed)
+        else pd.DataFrame(index=pd.Index([], name="solution"), dtype=float)
+    )
+    table = table.reindex(index=solutions, columns=cs.sectors).fillna(0.0)
     persons = cs.persons[cs.persons["enrolment_id"].isin(enrolment_ids)]
     return _Sums(
         total=float(table.to_numpy().sum()),
