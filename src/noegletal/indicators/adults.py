@@ -367,18 +367,15 @@ def _decided_followups(ctx: Context) -> pd.DataFrame:
     keep = outcome.isin(["reduced", "ended"]).to_numpy() & _within(
         done, ctx.period.start, ctx.period.end
     )
-    position = pd.Series(
-        np.arange(len(ctx.interventions)), index=ctx.interventions["intervention_id"].to_numpy()
-    )
     chosen = pd.DataFrame(
         {
             "followup_id": followups["followup_id"].to_numpy()[keep],
             "outcome": outcome.to_numpy()[keep],
             "done": done[keep],
-            "row": position.reindex(followups["intervention_id"].to_numpy()[keep]).to_numpy(),
+            "row": ctx.measure_rows(followups["intervention_id"].to_numpy()[keep]),
         }
-    ).dropna(subset=["row"])
-    chosen["row"] = chosen["row"].astype(np.int64)
+    )
+    chosen = chosen[chosen["row"].to_numpy() >= 0]
     chosen = chosen[ctx.is_adults[chosen["row"].to_numpy()]]
     return chosen.sort_values(["done", "followup_id"], kind="stable").reset_index(drop=True)
 
@@ -391,14 +388,13 @@ def _first_price_change(ctx: Context, reduced: pd.DataFrame) -> pd.Series:
     if prices is None or not len(prices) or reduced.empty:
         return pd.Series(dtype=np.int64)
     inter = ctx.interventions
-    position = pd.Series(np.arange(len(inter)), index=inter["intervention_id"].to_numpy())
     price_rows = pd.DataFrame(
         {
-            "row": position.reindex(prices["intervention_id"].to_numpy()).to_numpy(),
+            "row": ctx.measure_rows(prices["intervention_id"]),
             "valid_from": day_number(prices["valid_from"]),
         }
-    ).dropna()
-    price_rows["row"] = price_rows["row"].astype(np.int64)
+    )
+    price_rows = price_rows[price_rows["row"] >= 0]
     start = day_number(inter["start_date"])
     end = day_number(inter["end_date"], open_end=True)
     pairs = reduced.reset_index().merge(price_rows, on="row")

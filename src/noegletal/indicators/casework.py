@@ -126,8 +126,7 @@ def _join_followups(ctx: Context) -> pd.DataFrame:
     followups = ctx.tables.followups
     if ctx.interventions.empty:  # no measure to look up (validation makes this rare)
         return followups.assign(area=np.nan, person_id=np.nan)
-    measures = pd.Index(ctx.interventions["intervention_id"])
-    row = measures.get_indexer(followups["intervention_id"])
+    row = ctx.measure_rows(followups["intervention_id"])
     found = row >= 0
     take = np.where(found, row, 0)
 

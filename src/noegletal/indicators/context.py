@@ -55,7 +55,8 @@ class Context:
         if period not in self._shifted:
             other = Context(self.tables, period)
             # Reuse the period-independent arrays.
-            for name in ("_start", "_end", "_step", "_person_code", "_segments", "persons"):
+            shared = ("_start", "_end", "_step", "_person_code", "_segments", "_measure_index")
+            for name in (*shared, "persons"):
                 if name in self.__dict__:
                     other.__dict__[name] = self.__dict__[name]
             self._shifted[period] = other
@@ -84,6 +85,14 @@ class Context:
         codes, uniques = pd.factorize(self.interventions["person_id"])
         self.__dict__["persons"] = pd.Index(uniques)
         return codes
+
+    @cached_property
+    def _measure_index(self) -> pd.Index:
+        return pd.Index(self.interventions["intervention_id"])
+
+    def measure_rows(self, intervention_ids: pd.Series | np.ndarray) -> np.ndarray:
+        """Position in ``interventions`` of each id (``-1`` where the id is unknown)."""
+        return self._measure_index.get_indexer(intervention_ids).astype(np.int64)
 
     @property
     def step(self) -> np.ndarray:
