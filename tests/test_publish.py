@@ -700,3 +700,55 @@ def test_publish_command_refuses_an_unknown_report(tiny_dir: Path, tmp_path: Pat
     )
     assert result.exit_code == 2
     assert "unknown report 'budget'" in result.output
+
+
+class TableRenderer(FakeRenderer):
+    """Prints one report table whose cell is ``self.cell``."""
+
+    cell = "12"
+
+    def __call__(self, name, *, out_dir, period, version, replaces, formats, backend, **kw):
+        result = super().__call__(
+            name,
+            out_dir=out_dir,
+            period=period,
+            version=version,
+            replaces=replaces,
+            formats=formats,
+            backend=backend,
+            **kw,
+        )
+        result.html.write_text(
+            f"<html><body><p>{replaces or ''}</p><div id='t1'><table><thead><tr><th>Linje</th>"
+            f"<th>Personer</th></tr></thead><tbody><tr><td>A</td><td>{self.cell}</td></tr>"
+            "</tbody></table></div></body></html>",
+            encoding="utf-8",
+        )
+        return result
+
+
+def test_a_change_only_in_a_report_table_reaches_the_title_page(
+    tiny, tmp_path: Path, monkeypatch
+) -> None:
+    data_dir, tables = tiny
+    root = tmp_path / "_publish"
+    renderer = TableRenderer()
+    _publish(tables, data_dir, root, renderer=renderer)
+    published = json.loads((root / "committee" / "2025" / "v1" / "published.json").read_text())
+    assert published["tables"]["t1"]["rows"] == [["A", "12"]]
+    # New code prints another number in the table; no indicator changes.
+    real = publisher_module.code_info
+    monkeypatch.setattr(publisher_module, "code_info", lambda q: {**real(q), "sha256": "1" * 64})
+    renderer.cell, renderer.calls = "13", []
+    outcome = _publish(tables, data_dir, root, renderer=renderer)
+    assert outcome.version == 2 and outcome.changes.indicators == []
+    (change,) = outcome.changes.tables
+    assert [(c.row, c.column, c.old, c.new) for c in change.cells] == [
+        ("A", "Personer", "12", "13")
+    ]
+    # Rendered twice: the first title page could not know; the second says it.
+    first, second = (call["replaces"] for call in renderer.calls)
+    assert "Ingen offentliggjorte tal er ændret" in first
+    assert "Ændrede tal i 1 tabel (bl.a. t1, A, Personer: 12 → 13)" in second
+    manifest = read_manifest(root / "committee" / "2025" / "v2")
+    assert manifest["replaces"]["text"] == second and manifest["changed_tables"] == 1

@@ -121,6 +121,19 @@ def test_changed_annual_cost_makes_v2_with_change_log(sequence) -> None:
     page = (v2 / "changes.html").read_text(encoding="utf-8")
     for text in (forecast["label_da"], total["old_text"], total["new_text"], "interventions.csv"):
         assert text in page
+    # The printed cells of the report's tables that changed: the forecast table's § 108 line
+    # (the measure is long-term housing), in thousands of kroner as the report prints them.
+    tables = {t["id"]: t for t in changes["tables"]}
+    assert "forecast-all" in tables
+    cells = {(c["row"], c["column"]): c for c in tables["forecast-all"]["cells"]}
+    row = "Voksne · § 108 Længerevarende botilbud"
+    assert (row, "Prognose") in cells
+    changed = cells[(row, "Prognose")]
+    assert changed["old"] != changed["new"] and re.fullmatch(r"[\d.]+", changed["new"])
+    assert "Ændrede tal i rapportens tabeller" in page
+    assert changes["changed_tables"] == len(changes["tables"])
+    v2_published = json.loads((v2 / "published.json").read_text(encoding="utf-8"))
+    assert "forecast-all" in v2_published["tables"]
 
 
 def test_v1_is_byte_identical_after_v2(sequence) -> None:
@@ -146,6 +159,7 @@ def test_diff_and_versions_commands_read_the_archive(sequence) -> None:
     )  # fmt: skip
     assert diff.returncode == 0, diff.stderr
     assert "fp5.forecast — Regnskabsprognose for året (kr.)" in diff.stdout
+    assert "Ændrede tal i rapportens tabeller" in diff.stdout
     assert "interventions.csv: ændret" in diff.stdout
     listing = subprocess.run(
         [sys.executable, "-m", "noegletal", "versions", "--out", str(sequence["out"]),

@@ -8,8 +8,11 @@ printed text changes: ``"<5"`` that stays ``"<5"`` is unchanged, and so is 9,04 
 ``9,0 → 9,1`` reads ``+0,1``; shares differ in percentage points. A value that is hidden or
 missing on either side (``<5``, ``–``) has no difference.
 
-Besides the indicators, a change log names the input files that changed (by name and
-SHA-256), and whether the code (code hash), the lock file or the parameters changed.
+Besides the indicators, a change log lists every printed cell of the report's tables that
+changed (:mod:`noegletal.publish.tables`: the tables read back from the rendered HTML, so
+nothing is compared that the report does not print), names the input files that changed (by
+name and SHA-256), and says whether the code (code hash), the lock file or the parameters
+changed.
 """
 
 from __future__ import annotations
@@ -31,13 +34,16 @@ from noegletal.periods import MONTHS_DA
 from noegletal.present.formats import DASH, MINUS, NBSP, fmt_date, fmt_number, fmt_value
 from noegletal.publish.manifest import CHANGES_JSON, PUBLISHED_JSON, read_json, read_manifest
 from noegletal.publish.pages import page
+from noegletal.publish.tables import CellChange, TableChange, compare_tables
 
 __all__ = [
     "ChangeLog",
     "Edition",
     "FileChange",
     "IndicatorChange",
+    "TableChange",
     "ValueChange",
+    "cell_difference",
     "cell_label",
     "changelog_lines",
     "changes_html",
@@ -222,6 +228,7 @@ class ChangeLog:
     lock: dict[str, Any]
     parameters: dict[str, list[Any]]
     threshold: int = 5  # the discretion threshold of the new version ("<5")
+    tables: list[TableChange] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -233,6 +240,7 @@ class ChangeLog:
         document = asdict(self)
         document["summary"] = self.summary
         document["changed_indicators"] = len(self.indicators)
+        document["changed_tables"] = len(self.tables)
         return _plain(document)
 
     @classmethod
@@ -258,6 +266,13 @@ class ChangeLog:
             lock=document["lock"],
             parameters=document["parameters"],
             threshold=int(document.get("threshold", 5)),
+            tables=[
+                TableChange(
+                    **{k: v for k, v in entry.items() if k != "cells"},
+                    cells=[CellChange(**c) for c in entry["cells"]],
+                )
+                for entry in document.get("tables", [])
+            ],
         )
 
 
@@ -300,18 +315,18 @@ def _shown(value: Any, unit: str) -> str:
     return fmt_value(value, unit)
 
 
-_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})*(?:,\d+)?")
+_NUMBER = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})*(?:,\d+)?")
 
 
 def _parse_shown(text: str) -> tuple[float, int] | None:
     """A printed Danish number back to (value, decimals); ``None`` for ``<5``, ``–`` …."""
     plain = text.replace(NBSP, " ").replace(MINUS, "-").strip()
-    for suffix in (" kr.", " %"):
+    for suffix in (" mio. kr.", " kr.", " %"):
         plain = plain.removesuffix(suffix)
     if not _NUMBER.fullmatch(plain):
         return None
     decimals = len(plain.split(",", 1)[1]) if "," in plain else 0
-    return float(plain.replace(".", "").replace(",", ".")), decimals
+    return float(plain.replace(".", "").replace(",", ".").lstrip("+")), decimals
 
 
 def difference_text(old_text: str, new_text: str, unit: str) -> str:
@@ -411,6 +426,7 @@ def compare(old: Edition, new: Edition, *, report: str, period: str) -> ChangeLo
         lock=lock,
         parameters=parameters,
         threshold=int(new.published.get("discretion_threshold", 5)),
+        tables=compare_tables(old.published.get("tables"), new.published.get("tables")),
     )
 
 
@@ -436,6 +452,38 @@ def _example(log: ChangeLog) -> str:
     value = chosen.total or chosen.changes[0]
     name = chosen.label_da if not value.path else f"{chosen.label_da}, {value.label}"
     return f"{_clip(name)}: {value.old_text} → {value.new_text}"
+
+
+def _table_example(log: ChangeLog) -> str:
+    """One changed table cell: ``bl.a. <title>, <row>, <column>: 12 → 13``."""
+    table = next((t for t in log.tables if t.cells), None)
+    if table is None:
+        return _clip(log.tables[0].title)
+    cell = table.cells[0]
+    name = _clip(f"{table.title}, {cell.row}, {cell.column}")
+    return f"bl.a. {name}: {cell.old or DASH} → {cell.new or DASH}"
+
+
+def cell_difference(old: str | None, new: str | None) -> str:
+    """The difference of two printed table cells (``–`` unless both are numbers).
+
+    >>> cell_difference("1.234 kr.", "1.300 kr."), cell_difference("12,5 %", "13,0 %")
+    ('+66 kr.', '+0,5 pct.-point')
+    >>> cell_difference("1,4 mio. kr.", "1,9 mio. kr."), cell_difference("+3.494", "+3.988")
+    ('+0,5 mio. kr.', '+494')
+    >>> cell_difference("<5", "7"), cell_difference("12", "1,2 mio. kr.")
+    ('–', '–')
+    """
+    if old is None or new is None:
+        return DASH
+    suffixes = (" mio. kr.", " kr.", " %")
+    suffix = next((x for x in suffixes if new.endswith(x)), "")
+    if suffix != next((x for x in suffixes if old.endswith(x)), ""):
+        return DASH  # printed in different units
+    if suffix == " mio. kr.":
+        plain = difference_text(old.removesuffix(suffix), new.removesuffix(suffix), "number")
+        return plain if plain == DASH else f"{plain} mio. kr."
+    return difference_text(old, new, {" kr.": "kr", " %": "share"}.get(suffix, "number"))
 
 
 def _names(names: list[str], limit: int) -> str:
@@ -467,10 +515,16 @@ def replaces_text(log: ChangeLog) -> str:
     count = len(log.indicators)
     attempts = []
     for with_example, file_limit in ((True, 3), (False, 3), (False, 1)):
+        tables = len(log.tables)
         if count:
             numbers_text = f"Ændrede tal: {count} nøgletal"
             if with_example:
                 numbers_text += f" ({'bl.a. ' if count > 1 else ''}{_example(log)})"
+            numbers_text += "."
+        elif tables:
+            numbers_text = f"Ændrede tal i {tables} {'tabel' if tables == 1 else 'tabeller'}"
+            if with_example:
+                numbers_text += f" ({_table_example(log)})"
             numbers_text += "."
         else:
             numbers_text = "Ingen offentliggjorte tal er ændret."
@@ -499,7 +553,17 @@ def changelog_lines(log: ChangeLog) -> list[str]:
                     f"      {what}: {value.old_text} → {value.new_text} ({value.difference})"
                 )
     else:
-        lines.append("Ingen offentliggjorte tal er ændret.")
+        lines.append("Ingen offentliggjorte nøgletal er ændret.")
+    if log.tables:
+        lines += ["", f"Ændrede tal i rapportens tabeller ({len(log.tables)}):"]
+        for table in log.tables:
+            status = {"added": " [ny tabel]", "removed": " [udgået tabel]"}.get(table.status, "")
+            lines.append(f"  {table.title}{status}")
+            for cell in table.cells:
+                lines.append(
+                    f"      {cell.row} · {cell.column}: {cell.old or DASH} → {cell.new or DASH}"
+                    f" ({cell_difference(cell.old, cell.new)})"
+                )
     lines.append("")
     if log.files:
         lines.append("Ændrede datafiler:")
@@ -555,8 +619,17 @@ def changes_html(
         f"Version {new_v} af {_e(_day(log.new_date))} erstatter version {old_v} af "
         f"{_e(_day(log.old_date))}."
     )
+    tables = len(log.tables)
+    in_tables = (
+        f"{tables} {'tabel' if tables == 1 else 'tabeller'} i rapporten har ændrede tal"
+        if tables
+        else ""
+    )
     if count:
-        summary = f"<p>{replaced} {count} nøgletal har ændrede tal.</p>"
+        also = f", og {in_tables}" if in_tables else ""
+        summary = f"<p>{replaced} {count} nøgletal har ændrede tal{also}.</p>"
+    elif in_tables:
+        summary = f"<p>{replaced} {in_tables[0].upper()}{in_tables[1:]}.</p>"
     else:
         summary = f"<p>{replaced} Ingen offentliggjorte tal er ændret.</p>"
     parts = [
@@ -612,6 +685,8 @@ def changes_html(
         f"«{small}» og stadig er det, regnes ikke som ændret. Forskellen er beregnet af de "
         "viste tal; for andele i procentpoint.</p>"
     )
+    if log.tables:
+        parts += _tables_section(log)
     parts.append("<h2>Ændrede datafiler</h2>")
     if log.files:
         parts += [
@@ -656,6 +731,42 @@ def changes_html(
         ),
         colour=colour,
     )
+
+
+def _tables_section(log: ChangeLog) -> list[str]:
+    """The printed cells of the report's tables that changed, table by table."""
+    old_v, new_v = log.old_version, log.new_version
+    parts = [
+        "<h2>Ændrede tal i rapportens tabeller</h2>",
+        "<table>",
+        f'<caption class="visually-hidden">Ændrede celler i rapportens tabeller fra version '
+        f"{old_v} til version {new_v}</caption>",
+        '<thead><tr><th scope="col">Tabel, række og kolonne</th>'
+        f'<th scope="col" class="num">Version {old_v}</th>'
+        f'<th scope="col" class="num">Version {new_v}</th>'
+        '<th scope="col" class="num">Forskel</th></tr></thead>',
+        "<tbody>",
+    ]
+    for table in log.tables:
+        status = {"added": " (ny tabel)", "removed": " (udgået tabel)"}.get(table.status, "")
+        parts.append(
+            f'<tr class="indicator"><th scope="row" colspan="4">{_e(table.title)}{_e(status)}'
+            f'<span class="id">{_e(table.id)}</span></th></tr>'
+        )
+        for cell in table.cells:
+            parts.append(
+                f'<tr class="cell"><td>{_e(cell.row)} · {_e(cell.column)}</td>'
+                f'<td class="num">{_e(cell.old or DASH)}</td>'
+                f'<td class="num">{_e(cell.new or DASH)}</td>'
+                f'<td class="num">{_e(cell_difference(cell.old, cell.new))}</td></tr>'
+            )
+    parts += ["</tbody>", "</table>"]
+    parts.append(
+        '<p class="note">Cellerne er sammenlignet, som de står i rapportens tabeller: samme '
+        "afrunding og enhed som tabellen (se dens overskrift, fx «Beløb i 1.000 kr.»). En række "
+        "genkendes på sin første kolonne, en kolonne på sin overskrift.</p>"
+    )
+    return parts
 
 
 def _hash(sha: str | None) -> str:

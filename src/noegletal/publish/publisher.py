@@ -54,6 +54,7 @@ from noegletal.publish.manifest import (
     write_json_durably,
 )
 from noegletal.publish.site import write_index
+from noegletal.publish.tables import compare_tables, report_tables
 from noegletal.publish.versions import (
     LOCK_FILE,
     TEMP_PREFIX,
@@ -301,6 +302,7 @@ def _publish_new(
     published = make_published_document(results, threshold)
     edition = Edition(number, date.isoformat(), inputs, code, lock_hash, parameters, published)
     changes: ChangeLog | None = None
+    before: Edition | None = None
     if current is not None and current_manifest is not None:
         previous = series / f"v{current}"
         before = Edition.from_manifest(current_manifest, read_json(previous / PUBLISHED_JSON))
@@ -308,19 +310,31 @@ def _publish_new(
     tmp = series / f"{TEMP_PREFIX}v{number}-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        result = renderer(
-            name,
-            tables=tables,
-            data_dir=data_dir,
-            period=period,
-            out_dir=tmp,
-            municipality=municipality,
-            version=number,
-            date=date,
-            replaces=changes.summary if changes else None,
-            formats=formats,
-            backend=backend,
-        )
+
+        def render(replaces: str | None) -> RenderResult:
+            return renderer(
+                name,
+                tables=tables,
+                data_dir=data_dir,
+                period=period,
+                out_dir=tmp,
+                municipality=municipality,
+                version=number,
+                date=date,
+                replaces=replaces,
+                formats=formats,
+                backend=backend,
+            )
+
+        replaces = changes.summary if changes else None
+        result = render(replaces)
+        if result.html is not None:
+            # The report's tables as printed; the change log compares them cell by cell.
+            published["tables"] = report_tables(result.html)
+            if changes is not None and before is not None:
+                changes.tables = compare_tables(before.published.get("tables"), published["tables"])
+                if changes.summary != replaces:  # only tables changed: the title page says so
+                    result = render(changes.summary)
         if result.notebook is not None:
             Path(result.notebook).unlink(missing_ok=True)
         pause_point("rendered")
@@ -370,6 +384,7 @@ def _publish_new(
                 {"version": current, "text": changes.summary} if changes is not None else None
             ),
             "changed_indicators": len(changes.indicators) if changes is not None else None,
+            "changed_tables": len(changes.tables) if changes is not None else None,
             "files": file_entries(tmp),
         }
         write_json_durably(manifest, tmp / MANIFEST)

@@ -59,10 +59,12 @@ def _report_order(name: str) -> tuple[int, str]:
     return (names.index(name) if name in names else len(names), name)
 
 
-def _changed_count(version: VersionInfo) -> int | None:
+def _changed_counts(version: VersionInfo) -> tuple[int, int] | None:
+    """(changed indicators, report tables with changed cells) of a version's change log."""
     path = version.path / "changes.json"
     try:
-        return int(json.loads(path.read_text(encoding="utf-8"))["changed_indicators"])
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return int(document["changed_indicators"]), int(document.get("changed_tables") or 0)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -81,14 +83,15 @@ def _version_row(root: Path, version: VersionInfo, current: int) -> str:
         if (name := files.get(fmt))
     ]
     if version.has_changes():
-        count = _changed_count(version)
-        text = (
-            "Ændringer"
-            if count is None
-            else "Ingen ændrede tal"
-            if count == 0
-            else f"{count} ændrede nøgletal"
-        )
+        counts = _changed_counts(version)
+        if counts is None:
+            text = "Ændringer"
+        elif counts[0]:
+            text = f"{counts[0]} ændrede nøgletal"
+        elif counts[1]:
+            text = f"Ændrede tal i {counts[1]} {'tabel' if counts[1] == 1 else 'tabeller'}"
+        else:
+            text = "Ingen ændrede tal"
         changes = f'<a href="{_href(root, version.path / "changes.html")}">{_e(text)}</a>'
     else:
         changes = '<span class="muted">Første version</span>'
