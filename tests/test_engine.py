@@ -155,3 +155,49 @@ def test_summarise_refuses_the_pandas_engine(pandas_tables) -> None:
             pd.DataFrame({"person_id": []}),
             pd.Series([], dtype="str"),
         )
+
+
+def _count_summaries(monkeypatch) -> list[int]:
+    import noegletal.engine as engine
+
+    calls: list[int] = []
+    real = engine._duckdb_summary
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_duckdb_summary", counted)
+    return calls
+
+
+def test_early_ledger_summary_is_used_when_its_inputs_hold(
+    tmp_path, pandas_tables, duckdb_tables, monkeypatch
+) -> None:
+    # The DuckDB ledger work starts before pandas has validated the other tables; its summary
+    # is kept because the inputs read from Parquet equal the validated ones.
+    folder = _example_as_parquet(tmp_path, pandas_tables)
+    calls = _count_summaries(monkeypatch)
+    tables, result = load_with_engine(folder, "duckdb")
+    assert tables is not None, result.problems
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(tables.ledger, duckdb_tables.ledger)
+
+
+def test_early_ledger_summary_is_redone_when_validation_changes_its_inputs(
+    tmp_path, pandas_tables, duckdb_tables, monkeypatch
+) -> None:
+    # A person id with spaces around it: the loader strips it, so the validated enrolled
+    # persons differ from the ones read straight from Parquet, and the summary is computed
+    # again from the validated tables — with the result the ordered run gives.
+    folder = _example_as_parquet(tmp_path, pandas_tables)
+    enrolments = pandas_tables.cross_sector_enrolments.copy()
+    row = enrolments["person_id"].first_valid_index()
+    enrolments["person_id"] = enrolments["person_id"].astype(object)
+    enrolments.loc[row, "person_id"] = f"  {enrolments.loc[row, 'person_id']} "
+    enrolments.to_parquet(folder / "cross_sector_enrolments.parquet", index=False)
+    calls = _count_summaries(monkeypatch)
+    tables, result = load_with_engine(folder, "duckdb")
+    assert tables is not None, result.problems
+    assert len(calls) == 2
+    pd.testing.assert_frame_equal(tables.ledger, duckdb_tables.ledger)

@@ -30,7 +30,14 @@ from noegletal.data.problems import DataError, Problem
 from noegletal.data.tables import Tables
 from noegletal.engine.ledger import account_table, finish_summary, summary_sql
 
-__all__ = ["ENGINES", "Engine", "enrolled_persons", "load_with_engine", "summarise_ledger"]
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "enrolled_persons",
+    "load_with_engine",
+    "summarise_ledger",
+    "summary_inputs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +101,18 @@ def _spark_summary(
     )
 
 
+def summary_inputs(
+    budget_lines: pd.DataFrame, enrolled: pd.DataFrame, accounts: pd.Series, by_municipality: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two small relations the summary query joins: the account table (account → budget
+    line and representative account) and the enrolled persons."""
+    table = account_table(accounts, budget_lines)
+    persons = enrolled.copy()
+    if not by_municipality:
+        persons = persons[["person_id"]].drop_duplicates()
+    return table, persons
+
+
 def summarise_ledger(
     engine: Engine,
     ledger_source: str | pd.DataFrame,
@@ -104,10 +123,7 @@ def summarise_ledger(
     by_municipality: bool = False,
 ) -> pd.DataFrame:
     """The ledger summary computed by ``engine`` (``duckdb`` or ``spark``), ledger-shaped."""
-    table = account_table(accounts, budget_lines)
-    persons = enrolled.copy()
-    if not by_municipality:
-        persons = persons[["person_id"]].drop_duplicates()
+    table, persons = summary_inputs(budget_lines, enrolled, accounts, by_municipality)
     started = time.perf_counter()
     if engine == "duckdb":
         raw = _duckdb_summary(ledger_source, table, persons, by_municipality)
@@ -145,11 +161,24 @@ def load_with_engine(
         and not (data_dir / "mapping.yml").exists()
     )
     skip = ("ledger",) if sql_ledger else ()
-    result = inspect_data_dir(data_dir, mapping_path=mapping_path, key=key, skip=skip)
-    if sql_ledger and result.municipality is not None:
-        from noegletal.engine.validate import validate_parquet_ledger
+    early = None
+    if sql_ledger and engine == "duckdb":
+        from noegletal.engine.early import start
 
-        result.problems += validate_parquet_ledger(parquet_ledger, result.frames, key=key)
+        early = start(parquet_ledger, data_dir, key)  # runs while pandas validates
+    result = inspect_data_dir(data_dir, mapping_path=mapping_path, key=key, skip=skip)
+    ledger = early.result() if early is not None else None
+    if sql_ledger and result.municipality is not None:
+        from noegletal.engine.validate import ledger_problems, ledger_reference_problems
+
+        problems, readable = (
+            (ledger.problems, ledger.readable)
+            if ledger is not None
+            else ledger_problems(parquet_ledger, key=key)
+        )
+        result.problems += problems
+        if readable:
+            result.problems += ledger_reference_problems(parquet_ledger, result.frames)
     if not result.ok or result.municipality is None:
         return None, result
     frames = {name: frame.reset_index(drop=True) for name, frame in result.frames.items()}
@@ -157,15 +186,19 @@ def load_with_engine(
         return Tables(municipality=result.municipality, sources=result.sources, **frames), result
     by_code = "municipality_code" in frames["interventions"]
     source: str | pd.DataFrame = str(parquet_ledger) if sql_ledger else frames["ledger"]
-    bounds, accounts = _ledger_bounds_and_accounts(source)
-    summary = summarise_ledger(
-        engine,
-        source,
-        frames["budget_lines"],
-        enrolled_persons(frames),
-        accounts,
-        by_municipality=by_code,
-    )
+    if ledger is not None and ledger.bounds is not None and ledger.accounts is not None:
+        bounds, accounts = ledger.bounds, ledger.accounts
+    else:
+        bounds, accounts = _ledger_bounds_and_accounts(source)
+    enrolled = enrolled_persons(frames)
+    table, persons = summary_inputs(frames["budget_lines"], enrolled, accounts, by_code)
+    raw = ledger.summary_for(table, persons, by_code) if ledger is not None else None
+    if raw is not None:
+        summary = finish_summary(raw)
+    else:
+        summary = summarise_ledger(
+            engine, source, frames["budget_lines"], enrolled, accounts, by_municipality=by_code
+        )
     frames["ledger"] = summary
     tables = Tables(
         municipality=result.municipality, sources=result.sources, ledger_bounds=bounds, **frames

@@ -18,7 +18,12 @@ from noegletal.data import privacy
 from noegletal.data.accounts import map_accounts
 from noegletal.data.problems import Problem
 
-__all__ = ["ROWS_LISTED", "validate_parquet_ledger"]
+__all__ = [
+    "ROWS_LISTED",
+    "ledger_problems",
+    "ledger_reference_problems",
+    "validate_parquet_ledger",
+]
 
 ROWS_LISTED = 20
 _DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_MS")
@@ -42,17 +47,19 @@ def _rows_problem(
     return problems
 
 
-def validate_parquet_ledger(
-    path: Path, frames: dict[str, pd.DataFrame], *, key: bytes | None = None
-) -> list[Problem]:
-    """Every problem of the Parquet ledger at ``path`` (``frames``: the other, already
-    validated tables, for the references to interventions and budget lines)."""
-    file = path.name
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
+    con.execute(f"CREATE VIEW l AS SELECT * FROM read_parquet('{path}', file_row_number = true)")
+    return con
+
+
+def ledger_problems(path: Path, *, key: bytes | None = None) -> tuple[list[Problem], bool]:
+    """The problems of the Parquet ledger at ``path`` that need no other table: required
+    columns and types, empty cells, municipality codes, CPR numbers. The flag says whether
+    the ledger is readable enough for :func:`ledger_reference_problems` and a summary."""
+    file = path.name
+    con = _open(path)
     try:
-        con.execute(
-            f"CREATE VIEW l AS SELECT * FROM read_parquet('{path}', file_row_number = true)"
-        )
         types = {name: str(kind) for name, kind, *_ in con.execute("DESCRIBE l").fetchall()}
         problems: list[Problem] = []
         for column in ("posting_date", "account", "amount"):
@@ -66,7 +73,7 @@ def validate_parquet_ledger(
                     )
                 )
         if problems:
-            return problems
+            return problems, False
         if not types["posting_date"].upper().startswith(_DATE_TYPES):
             problems.append(
                 Problem(
@@ -86,7 +93,7 @@ def validate_parquet_ledger(
                 )
             )
         if problems:
-            return problems
+            return problems, False
         empty = "empty cell (rule: a value is required)"
         problems += _rows_problem(
             con, "posting_date IS NULL", file, "posting_date", empty, "fill in the value"
@@ -113,7 +120,20 @@ def validate_parquet_ledger(
             )
         if "person_id" in types:
             problems += _cpr_problems(con, file, key)
-        if "intervention_id" in types and "interventions" in frames:
+        return problems, True
+    finally:
+        con.close()
+
+
+def ledger_reference_problems(path: Path, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """The problems of the Parquet ledger at ``path`` against the other, validated tables:
+    unknown ``intervention_id`` (an error), accounts no budget line claims (a warning)."""
+    file = path.name
+    con = _open(path)
+    try:
+        columns = {name for name, *_ in con.execute("DESCRIBE l").fetchall()}
+        problems: list[Problem] = []
+        if "intervention_id" in columns and "interventions" in frames:
             known = frames["interventions"][["intervention_id"]].drop_duplicates()
             con.register("known_interventions", known)
             problems += _rows_problem(
@@ -131,6 +151,15 @@ def validate_parquet_ledger(
         return problems
     finally:
         con.close()
+
+
+def validate_parquet_ledger(
+    path: Path, frames: dict[str, pd.DataFrame], *, key: bytes | None = None
+) -> list[Problem]:
+    """Every problem of the Parquet ledger at ``path`` (``frames``: the other, already
+    validated tables, for the references to interventions and budget lines)."""
+    problems, readable = ledger_problems(path, key=key)
+    return problems + (ledger_reference_problems(path, frames) if readable else [])
 
 
 def _bad_codes(con: duckdb.DuckDBPyConnection) -> bool:
