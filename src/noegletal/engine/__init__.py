@@ -75,9 +75,9 @@ def enrolled_persons(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def _duckdb_summary(
     ledger_source: str | pd.DataFrame, accounts: pd.DataFrame, enrolled: pd.DataFrame, by_code: bool
 ) -> pd.DataFrame:
-    import duckdb
+    from noegletal.engine.db import connect
 
-    con = duckdb.connect()
+    con = connect()
     try:
         if isinstance(ledger_source, pd.DataFrame):
             con.register("ledger", ledger_source)
@@ -212,9 +212,9 @@ def _ledger_bounds_and_accounts(source: str | pd.DataFrame):  # type: ignore[no-
         dates = source["posting_date"]
         bounds = (pd.Timestamp(dates.min()).date(), pd.Timestamp(dates.max()).date())
         return bounds, source["account"]
-    import duckdb
+    from noegletal.engine.db import connect
 
-    con = duckdb.connect()
+    con = connect()
     try:
         first, last = con.execute(
             f"SELECT MIN(posting_date), MAX(posting_date) FROM read_parquet('{source}')"

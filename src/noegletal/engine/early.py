@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from noegletal.data.problems import Problem
+from noegletal.engine.db import thread_budget
 from noegletal.engine.validate import ledger_problems
 
 __all__ = ["EarlyLedger", "start"]
@@ -94,6 +95,11 @@ def _raw_inputs(data_dir: Path) -> dict[str, pd.DataFrame] | None:
 
 
 def _work(path: Path, data_dir: Path, key: bytes | None) -> EarlyLedger:
+    with thread_budget(1):  # pandas validates on the other core meanwhile
+        return _ledger_work(path, data_dir, key)
+
+
+def _ledger_work(path: Path, data_dir: Path, key: bytes | None) -> EarlyLedger:
     from noegletal.engine import _duckdb_summary, _ledger_bounds_and_accounts, summary_inputs
 
     problems, readable = ledger_problems(path, key=key)

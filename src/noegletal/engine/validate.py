@@ -17,6 +17,7 @@ import pandas as pd
 from noegletal.data import privacy
 from noegletal.data.accounts import map_accounts
 from noegletal.data.problems import Problem
+from noegletal.engine.db import connect
 
 __all__ = [
     "ROWS_LISTED",
@@ -48,7 +49,7 @@ def _rows_problem(
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+    con = connect()
     con.execute(f"CREATE VIEW l AS SELECT * FROM read_parquet('{path}', file_row_number = true)")
     return con
 
