@@ -71,13 +71,18 @@ def compute_by_municipality(
     _SPLIT = split_by_municipality(tables)
     codes = list(_SPLIT)
     workers = workers or min(len(codes), os.cpu_count() or 1)
-    jobs = [(code, str(period)) for code in codes]
     if workers > 1 and len(codes) > 1:
+        # Largest municipalities first, one at a time: no worker is left with a big one at
+        # the end while the other idles. The document keeps the code order.
+        size = {code: len(_SPLIT[code].interventions) for code in codes}
+        order = sorted(codes, key=lambda code: -size[code])
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            chunk = max(1, len(jobs) // (4 * workers))
-            documents = list(pool.map(_compute_one, jobs, chunksize=chunk))
+            done = dict(
+                zip(order, pool.map(_compute_one, [(c, str(period)) for c in order]), strict=True)
+            )
+        documents = [done[code] for code in codes]
     else:
-        documents = [_compute_one(job) for job in jobs]
+        documents = [_compute_one((code, str(period))) for code in codes]
     _SPLIT = {}
     return {
         "period": str(period),
