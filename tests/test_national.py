@@ -348,10 +348,12 @@ def test_by_municipality_equals_one_municipality_at_a_time(
     result = CliRunner().invoke(
         app,
         ["indicators", "--data", str(out_dir), "--period", "2025", "--by", "municipality",
-         "--engine", "duckdb", "--json", str(target), "--format", "none", "--workers", "2"],
+         "--engine", "duckdb", "--json", str(target), "--format", "none", "--workers", "2",
+         "--csv", str(tmp_path / "all.csv")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     document = json.loads(target.read_text(encoding="utf-8"))
+    _check_published_csv(tmp_path / "all.csv", document)
     tables, _ = load_with_engine(out_dir, "duckdb")
     split = split_by_municipality(tables)
     assert [m["code"] for m in document["municipalities"]] == list(split)
@@ -364,3 +366,37 @@ def test_by_municipality_equals_one_municipality_at_a_time(
         assert placed["value"] == next(
             r.value for r in expected if r.id == "fp1.placed_per_1000_0_22"
         )
+
+
+def _check_published_csv(path: Path, document: dict) -> None:
+    """The spreadsheet of published values: Danish Excel's form, one row per municipality,
+    each cell the indicator's published value (small counts ``<5``, hidden values empty)."""
+    import csv
+
+    from noegletal.discretion import publish
+    from noegletal.indicators.registry import Result
+
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel reads æøå
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["kode", "kommune"]
+    assert header[2] == "Børn og unge på indsatstrappen [fp1.staircase_persons]"
+    assert [r[0] for r in body] == [m["code"] for m in document["municipalities"]]
+    threshold = document["discretion_threshold"]
+    column = header.index("Anbragte pr. 1.000 0-22-årige [fp1.placed_per_1000_0_22]")
+    for row, entry in zip(body, document["municipalities"], strict=True):
+        exact = next(e for e in entry["indicators"] if e["id"] == "fp1.placed_per_1000_0_22")
+        shown = publish(
+            Result(exact["id"], exact["value"], exact["unit"], basis=exact.get("basis")),
+            threshold,
+        ).value
+        # Ten significant digits with a decimal comma, or the discretion mark, or empty.
+        if isinstance(shown, float):
+            assert row[column] == f"{shown:.10g}".replace(".", ",")
+        else:
+            assert row[column] == ("" if shown is None else str(shown))
+    counts = [
+        r[header.index("Børn og unge på indsatstrappen [fp1.staircase_persons]")] for r in body
+    ]
+    assert all((c.isdigit() and int(c) >= threshold) or c == f"<{threshold}" for c in counts)

@@ -150,6 +150,14 @@ def indicators(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Processes for --by municipality.")
     ] = None,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv",
+            help="With --by municipality: the published values (discretion applied), one row "
+            "per municipality, as a spreadsheet for Danish Excel.",
+        ),
+    ] = None,
     mapping: MappingOpt = None,
 ) -> None:
     """Compute every indicator of INDICATORS.md for one period."""
@@ -161,6 +169,9 @@ def indicators(
         err.print(
             f"--engine is one of {', '.join(ENGINES)}; --by only 'municipality'", markup=False
         )
+        raise typer.Exit(2)
+    if csv_path is not None and by != "municipality":
+        err.print("--csv goes with --by municipality", markup=False)
         raise typer.Exit(2)
     tables, result = load_with_engine(
         data, engine, mapping_path=mapping, key=privacy.load_pseudonym_key()
@@ -177,11 +188,15 @@ def indicators(
     if by == "municipality":
         from noegletal.indicators.batch import compute_by_municipality
 
-        document = compute_by_municipality(tables, resolved, workers=workers)
+        batch = compute_by_municipality(tables, resolved, workers=workers)
+        document = batch.document
         count = len(document["municipalities"])
         if json_path is not None:
             write_json(document, json_path)
             out.print(f"wrote {json_path} ({count} municipalities, period {resolved})")
+        if csv_path is not None:
+            batch.write_csv(csv_path)
+            out.print(f"wrote {csv_path} ({count} municipalities, published values)")
         if output_format == "table":
             _print_municipality_table(document)
         return

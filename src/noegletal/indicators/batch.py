@@ -7,21 +7,25 @@ inherit the split tables (fork; nothing is pickled but the results).
 
 from __future__ import annotations
 
+import csv
 import multiprocessing as mp
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from noegletal.data.tables import Tables
+from noegletal.discretion import publish
+from noegletal.indicators._common import clean
 from noegletal.indicators.output import results_document
 from noegletal.indicators.registry import compute
 from noegletal.periods import Period, parse_period
 
-__all__ = ["compute_by_municipality", "split_by_municipality"]
+__all__ = ["Batch", "compute_by_municipality", "split_by_municipality"]
 
 _SPLIT: dict[str, Tables] = {}
 
@@ -56,17 +60,64 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
     return split
 
 
-def _compute_one(args: tuple[str, str]) -> dict[str, Any]:
+@dataclass
+class Batch:
+    """Every indicator of every municipality: ``document`` is the JSON output (exact values,
+    one entry per municipality); ``published`` holds, per municipality code, each
+    indicator's headline value as a report may print it (discretion applied: a number, the
+    small-count label ``"<5"``, or ``None`` for a hidden or missing value)."""
+
+    document: dict[str, Any]
+    published: dict[str, dict[str, float | int | str | None]]
+
+    def write_csv(self, path: Path | str) -> None:
+        """The published headline values as a spreadsheet for benchmarking: one row per
+        municipality, one column per indicator (``label [id]``), in the form Danish Excel
+        opens directly — ``;`` between fields, decimal comma, UTF-8 with a byte-order mark.
+        Hidden or missing values are empty cells; small counts read ``<5``. Exact values
+        stay in the JSON (``--json``)."""
+        entries = self.document["municipalities"]
+        ids = [e["id"] for e in entries[0]["indicators"]] if entries else []
+        labels = {e["id"]: e["label_da"] for e in entries[0]["indicators"]} if entries else {}
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(["kode", "kommune", *(f"{labels[i]} [{i}]" for i in ids)])
+            for entry in entries:
+                shown = self.published.get(entry["code"], {})
+                writer.writerow(
+                    [entry["code"], entry["name"], *(_csv_cell(shown.get(i)) for i in ids)]
+                )
+
+
+def _csv_cell(value: float | int | str | None) -> str:
+    """``12``, ``10,75268817`` (decimal comma, ten significant digits), ``<5`` or empty.
+
+    >>> _csv_cell(10.752688172043012), _csv_cell(12), _csv_cell("<5"), _csv_cell(None)
+    ('10,75268817', '12', '<5', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.10g}".replace(".", ",")
+
+
+def _compute_one(args: tuple[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
     code, text = args
     tables = _SPLIT[code]
     period = parse_period(text)
-    return results_document(tables, period, compute(tables, period))
+    results = compute(tables, period)
+    threshold = tables.municipality.discretion_threshold
+    published = {r.id: clean(publish(r, threshold).value) for r in results}
+    return results_document(tables, period, results), published
 
 
-def compute_by_municipality(
-    tables: Tables, period: Period, *, workers: int | None = None
-) -> dict[str, Any]:
-    """The output document with one entry per municipality (code, name, indicators)."""
+def compute_by_municipality(tables: Tables, period: Period, *, workers: int | None = None) -> Batch:
+    """Every indicator for every municipality (see :class:`Batch`)."""
     global _SPLIT
     _SPLIT = split_by_municipality(tables)
     codes = list(_SPLIT)
@@ -80,11 +131,11 @@ def compute_by_municipality(
             done = dict(
                 zip(order, pool.map(_compute_one, [(c, str(period)) for c in order]), strict=True)
             )
-        documents = [done[code] for code in codes]
+        outputs = [done[code] for code in codes]
     else:
-        documents = [_compute_one((code, str(period))) for code in codes]
+        outputs = [_compute_one((code, str(period))) for code in codes]
     _SPLIT = {}
-    return {
+    document = {
         "period": str(period),
         "data_sha256": tables.data_sha256,
         "discretion_threshold": tables.municipality.discretion_threshold,
@@ -94,6 +145,7 @@ def compute_by_municipality(
                 "name": doc["municipality"],
                 "indicators": doc["indicators"],
             }
-            for doc in documents
+            for doc, _ in outputs
         ],
     }
+    return Batch(document, {doc["municipality_code"]: shown for doc, shown in outputs})
