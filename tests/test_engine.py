@@ -201,3 +201,18 @@ def test_early_ledger_summary_is_redone_when_validation_changes_its_inputs(
     assert tables is not None, result.problems
     assert len(calls) == 2
     pd.testing.assert_frame_equal(tables.ledger, duckdb_tables.ledger)
+
+
+def test_an_unreadable_parquet_file_is_a_problem_not_a_crash(tmp_path, pandas_tables) -> None:
+    # A truncated ledger (DuckDB reads it) and a file that is no Parquet at all (pandas reads
+    # it): both are named with the rule and the fix; nothing is computed.
+    folder = _example_as_parquet(tmp_path, pandas_tables)
+    ledger = folder / "ledger.parquet"
+    ledger.write_bytes(ledger.read_bytes()[:5000])
+    (folder / "budget.parquet").write_text("not parquet", encoding="utf-8")
+    for engine in ("duckdb", "pandas"):
+        tables, result = load_with_engine(folder, engine)
+        assert tables is None
+        unreadable = sorted(p.file for p in result.errors if "cannot be read as Parquet" in p.rule)
+        assert unreadable == ["budget.parquet", "ledger.parquet"], engine
+        assert all("write the table again" in p.fix for p in result.errors if p.file in unreadable)

@@ -202,6 +202,25 @@ def _read_xlsx(path: Path, sheet: str | int = 0) -> tuple[pd.DataFrame | None, l
     return frame.apply(lambda col: col.map(_cell_to_text)).astype("string"), []
 
 
+def unreadable_parquet(file: str, exc: BaseException) -> Problem:
+    """The problem of a Parquet file that cannot be read (truncated, not Parquet …)."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return Problem(
+        file,
+        f"the file cannot be read as Parquet ({reason})",
+        "write the table again from its source (or export it as CSV)",
+    )
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(path), []
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        return None, [unreadable_parquet(path.name, exc)]
+
+
 def read_table(
     path: Path, spec: TableSpec, mapping: dict[str, Any] | None = None
 ) -> tuple[RawTable | None, list[Problem]]:
@@ -218,7 +237,7 @@ def read_table(
     elif suffix == "xlsx":
         frame, problems = _read_xlsx(path, mapping.get("sheet", 0))
     else:
-        frame, problems = pd.read_parquet(path), []
+        frame, problems = _read_parquet(path)
         source.first_row = 1
     if frame is None:
         return None, problems

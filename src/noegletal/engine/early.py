@@ -107,7 +107,11 @@ def _ledger_work(path: Path, data_dir: Path, key: bytes | None) -> EarlyLedger:
     if not readable:
         return early
     early.bounds, early.accounts = _ledger_bounds_and_accounts(str(path))
-    raw = _raw_inputs(data_dir)
+    try:
+        raw = _raw_inputs(data_dir)
+    except Exception:  # an unreadable table: the loader reports it, nothing to speculate on
+        log.info("early ledger summary skipped: an input table could not be read")
+        return early
     if raw is None:
         return early
     from noegletal.engine import enrolled_persons

@@ -16,6 +16,7 @@ import pandas as pd
 
 from noegletal.data import privacy
 from noegletal.data.accounts import map_accounts
+from noegletal.data.io import unreadable_parquet
 from noegletal.data.problems import Problem
 from noegletal.engine.db import connect
 
@@ -59,6 +60,13 @@ def ledger_problems(path: Path, *, key: bytes | None = None) -> tuple[list[Probl
     columns and types, empty cells, municipality codes, CPR numbers. The flag says whether
     the ledger is readable enough for :func:`ledger_reference_problems` and a summary."""
     file = path.name
+    try:
+        return _ledger_problems(path, file, key)
+    except duckdb.Error as exc:  # not Parquet, truncated, a damaged page …
+        return [unreadable_parquet(file, exc)], False
+
+
+def _ledger_problems(path: Path, file: str, key: bytes | None) -> tuple[list[Problem], bool]:
     con = _open(path)
     try:
         types = {name: str(kind) for name, kind, *_ in con.execute("DESCRIBE l").fetchall()}
