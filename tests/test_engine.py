@@ -216,3 +216,46 @@ def test_an_unreadable_parquet_file_is_a_problem_not_a_crash(tmp_path, pandas_ta
         unreadable = sorted(p.file for p in result.errors if "cannot be read as Parquet" in p.rule)
         assert unreadable == ["budget.parquet", "ledger.parquet"], engine
         assert all("write the table again" in p.fix for p in result.errors if p.file in unreadable)
+
+
+def test_interrupting_background_duckdb_work_stops_it_and_the_next_run_works(
+    tmp_path, pandas_tables
+) -> None:
+    # Ctrl-C in the main thread interrupts the early ledger work (running queries stop, no new
+    # one starts); a later load in the same process is not affected.
+    import threading
+    import time
+
+    import duckdb
+
+    from noegletal.engine.db import connect, interrupt_budgeted, thread_budget
+
+    outcome: list[BaseException] = []
+    started = threading.Event()
+
+    def long_query() -> None:
+        with thread_budget(1):
+            con = connect()
+            started.set()
+            try:
+                con.execute(
+                    "SELECT COUNT(*) FROM range(10000000000) t(i) WHERE i % 7 = 3"
+                ).fetchall()
+            except BaseException as exc:
+                outcome.append(exc)
+            try:
+                connect()
+            except duckdb.Error as exc:
+                outcome.append(exc)
+
+    thread = threading.Thread(target=long_query)
+    thread.start()
+    started.wait(10)
+    time.sleep(0.2)
+    interrupt_budgeted()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert len(outcome) == 2  # the query was interrupted, and no new connection was opened
+    folder = _example_as_parquet(tmp_path, pandas_tables)
+    tables, result = load_with_engine(folder, "duckdb")
+    assert tables is not None, result.problems

@@ -72,29 +72,35 @@ def _column_rules(col: ColumnSpec) -> tuple[list[pa.Check], dict[str, _Rule]]:
     return checks, rules
 
 
-#: From this many rows on, uniqueness is first checked in DuckDB (multi-threaded hashing).
+#: From this many rows on, uniqueness is first counted in DuckDB (multi-threaded hashing).
 _LARGE = 100_000
+
+
+def _all_distinct(values: pd.Series) -> bool:
+    """Whether a large column holds every value once (missing values count as equal, as in
+    pandera), counted in DuckDB. Runs before pandera, not inside a check: pandera reports
+    any exception of a check as a broken rule, and DuckDB turns Ctrl-C into one."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("frame", pd.DataFrame({"v": values.reset_index(drop=True)}))
+        distinct, nulls = con.execute(
+            "SELECT COUNT(DISTINCT v), COUNT(*) - COUNT(v) FROM frame"
+        ).fetchone()
+    except RuntimeError as exc:  # DuckDB's answer to Ctrl-C is "Query interrupted"
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from exc
+        raise
+    finally:
+        con.close()
+    return distinct + min(nulls, 1) == len(values)
 
 
 def _unique_values(values: pd.Series) -> pd.Series:
     """True for each value that occurs once (missing values count as equal, as in pandera).
-
-    A large column is first counted in DuckDB: when every value is distinct — the normal
-    case — no row-level pass is needed.
-    """
-    if len(values) >= _LARGE:
-        import duckdb
-
-        con = duckdb.connect()
-        try:
-            con.register("frame", pd.DataFrame({"v": values.reset_index(drop=True)}))
-            distinct, nulls = con.execute(
-                "SELECT COUNT(DISTINCT v), COUNT(*) - COUNT(v) FROM frame"
-            ).fetchone()
-        finally:
-            con.close()
-        if distinct + min(nulls, 1) == len(values):
-            return pd.Series(True, index=values.index)
+    pandera's own ``unique=True`` asks ``Series.is_unique`` first, which costs three times a
+    ``duplicated`` pass on Arrow strings; the rows reported are the same."""
     return ~values.duplicated(keep=False)
 
 
@@ -112,8 +118,11 @@ def _enrolment_has_unit(frame: pd.DataFrame) -> pd.Series:
     return person.notna() | family.notna()
 
 
-def build_schema(spec: TableSpec, present: set[str]) -> tuple[pa.DataFrameSchema, dict[str, _Rule]]:
-    """The pandera schema of a table, limited to the columns ``present`` in the file."""
+def build_schema(
+    spec: TableSpec, present: set[str], distinct: frozenset[str] = frozenset()
+) -> tuple[pa.DataFrameSchema, dict[str, _Rule]]:
+    """The pandera schema of a table, limited to the columns ``present`` in the file
+    (``distinct``: unique columns already known to hold every value once)."""
     columns: dict[str, pa.Column] = {}
     rules: dict[str, _Rule] = {}
     for col in spec.columns:
@@ -121,9 +130,7 @@ def build_schema(spec: TableSpec, present: set[str]) -> tuple[pa.DataFrameSchema
             continue
         checks, col_rules = _column_rules(col)
         rules.update(col_rules)
-        if col.unique:
-            # pandera's own ``unique=True`` asks ``Series.is_unique`` first, which costs three
-            # times a ``duplicated`` pass on Arrow strings; the rows reported are the same.
+        if col.unique and col.name not in distinct:
             checks.append(pa.Check(_unique_values, name="field_uniqueness", ignore_na=False))
         columns[col.name] = pa.Column(
             dtype=None, checks=checks, nullable=col.nullable, required=True
@@ -196,7 +203,13 @@ _GENERIC = {
 
 def check_table(spec: TableSpec, frame: pd.DataFrame, file: str) -> list[Problem]:
     """Run the table's pandera schema; every failure becomes a :class:`Problem`."""
-    schema, rules = build_schema(spec, set(frame.columns))
+    large = len(frame) >= _LARGE
+    known = frozenset(
+        col.name
+        for col in spec.columns
+        if large and col.unique and col.name in frame and _all_distinct(frame[col.name])
+    )
+    schema, rules = build_schema(spec, set(frame.columns), known)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -166,8 +166,15 @@ def load_with_engine(
         from noegletal.engine.early import start
 
         early = start(parquet_ledger, data_dir, key)  # runs while pandas validates
-    result = inspect_data_dir(data_dir, mapping_path=mapping_path, key=key, skip=skip)
-    ledger = early.result() if early is not None else None
+    try:
+        result = inspect_data_dir(data_dir, mapping_path=mapping_path, key=key, skip=skip)
+        ledger = early.result() if early is not None else None
+    except BaseException:  # Ctrl-C, or a bug: stop the background queries too
+        if early is not None:
+            from noegletal.engine.db import interrupt_budgeted
+
+            interrupt_budgeted()
+        raise
     if sql_ledger and result.municipality is not None:
         from noegletal.engine.validate import ledger_problems, ledger_reference_problems
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from noegletal.data.problems import Problem
-from noegletal.engine.db import thread_budget
+from noegletal.engine.db import allow_budgeted, thread_budget
 from noegletal.engine.validate import ledger_problems
 
 __all__ = ["EarlyLedger", "start"]
@@ -126,6 +126,7 @@ def _ledger_work(path: Path, data_dir: Path, key: bytes | None) -> EarlyLedger:
 
 def start(path: Path, data_dir: Path, key: bytes | None) -> Future[EarlyLedger]:
     """Begin the ledger work in a background thread; ``.result()`` waits for it."""
+    allow_budgeted()
     pool = ThreadPoolExecutor(1, thread_name_prefix="noegletal-ledger")
     future = pool.submit(_work, path, data_dir, key)
     pool.shutdown(wait=False)
