@@ -642,16 +642,9 @@ def changes_html(
         "<h2>Ændrede nøgletal</h2>",
     ]
     if log.indicators:
-        parts += [
-            "<table>",
-            f'<caption class="visually-hidden">Ændrede tal fra version {old_v} til '
-            f"version {new_v}</caption>",
-            '<thead><tr><th scope="col">Nøgletal</th>'
-            f'<th scope="col" class="num">Version {old_v}</th>'
-            f'<th scope="col" class="num">Version {new_v}</th>'
-            '<th scope="col" class="num">Forskel</th></tr></thead>',
-            "<tbody>",
-        ]
+        parts += _comparison_head(
+            f"Ændrede tal fra version {old_v} til version {new_v}", "Nøgletal", log
+        )
         for change in log.indicators:
             status = {"added": " (nyt nøgletal)", "removed": " (udgået)"}.get(change.status, "")
             total = change.total
@@ -733,19 +726,28 @@ def changes_html(
     )
 
 
-def _tables_section(log: ChangeLog) -> list[str]:
-    """The printed cells of the report's tables that changed, table by table."""
-    old_v, new_v = log.old_version, log.new_version
-    parts = [
-        "<h2>Ændrede tal i rapportens tabeller</h2>",
+def _comparison_head(caption: str, first: str, log: ChangeLog) -> list[str]:
+    """The opening of an old-versus-new table: caption (for screen readers) and header."""
+    return [
         "<table>",
-        f'<caption class="visually-hidden">Ændrede celler i rapportens tabeller fra version '
-        f"{old_v} til version {new_v}</caption>",
-        '<thead><tr><th scope="col">Tabel, række og kolonne</th>'
-        f'<th scope="col" class="num">Version {old_v}</th>'
-        f'<th scope="col" class="num">Version {new_v}</th>'
+        f'<caption class="visually-hidden">{_e(caption)}</caption>',
+        f'<thead><tr><th scope="col">{_e(first)}</th>'
+        f'<th scope="col" class="num">Version {log.old_version}</th>'
+        f'<th scope="col" class="num">Version {log.new_version}</th>'
         '<th scope="col" class="num">Forskel</th></tr></thead>',
         "<tbody>",
+    ]
+
+
+def _tables_section(log: ChangeLog) -> list[str]:
+    """The printed cells of the report's tables that changed, table by table."""
+    caption = (
+        f"Ændrede celler i rapportens tabeller fra version {log.old_version} til version "
+        f"{log.new_version}"
+    )
+    parts = [
+        "<h2>Ændrede tal i rapportens tabeller</h2>",
+        *_comparison_head(caption, "Tabel, række og kolonne", log),
     ]
     for table in log.tables:
         status = {"added": " (ny tabel)", "removed": " (udgået tabel)"}.get(table.status, "")
