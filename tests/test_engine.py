@@ -259,3 +259,16 @@ def test_interrupting_background_duckdb_work_stops_it_and_the_next_run_works(
     folder = _example_as_parquet(tmp_path, pandas_tables)
     tables, result = load_with_engine(folder, "duckdb")
     assert tables is not None, result.problems
+
+
+def test_raw_inputs_the_loader_refuses_do_not_crash_the_early_work(
+    tmp_path, pandas_tables
+) -> None:
+    # Enrolments without person_id and family_id: the early summary cannot even be set up
+    # from the raw file; the load reports the table's problems, as in order it would.
+    folder = _example_as_parquet(tmp_path, pandas_tables)
+    enrolments = pandas_tables.cross_sector_enrolments.drop(columns=["person_id", "family_id"])
+    enrolments.to_parquet(folder / "cross_sector_enrolments.parquet", index=False)
+    tables, result = load_with_engine(folder, "duckdb")
+    assert tables is None
+    assert any(p.file == "cross_sector_enrolments.parquet" for p in result.errors)

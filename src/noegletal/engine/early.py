@@ -100,28 +100,36 @@ def _work(path: Path, data_dir: Path, key: bytes | None) -> EarlyLedger:
 
 
 def _ledger_work(path: Path, data_dir: Path, key: bytes | None) -> EarlyLedger:
-    from noegletal.engine import _duckdb_summary, _ledger_bounds_and_accounts, summary_inputs
-
     problems, readable = ledger_problems(path, key=key)
     early = EarlyLedger(problems, readable)
-    if not readable:
-        return early
-    early.bounds, early.accounts = _ledger_bounds_and_accounts(str(path))
-    try:
-        raw = _raw_inputs(data_dir)
-    except Exception:  # an unreadable table: the loader reports it, nothing to speculate on
-        log.info("early ledger summary skipped: an input table could not be read")
-        return early
-    if raw is None:
-        return early
-    from noegletal.engine import enrolled_persons
-
-    early.by_code = "municipality_code" in raw["interventions"]
-    early.table, early.persons = summary_inputs(
-        raw["budget_lines"], enrolled_persons(raw), early.accounts, early.by_code
-    )
-    early.raw_summary = _duckdb_summary(str(path), early.table, early.persons, early.by_code)
+    if readable:
+        try:
+            _speculate(early, path, data_dir)
+        except Exception:  # the raw files are judged by validation; nothing of this is used
+            log.info("early ledger summary skipped", exc_info=True)
     return early
+
+
+def _speculate(early: EarlyLedger, path: Path, data_dir: Path) -> None:
+    """Bounds, accounts and a summary from the raw files. Whatever goes wrong here (a table
+    the loader will refuse, all dates empty …) only means the main thread does it later."""
+    from noegletal.engine import (
+        _duckdb_summary,
+        _ledger_bounds_and_accounts,
+        enrolled_persons,
+        summary_inputs,
+    )
+
+    early.bounds, early.accounts = _ledger_bounds_and_accounts(str(path))
+    raw = _raw_inputs(data_dir)
+    if raw is None:
+        return
+    by_code = "municipality_code" in raw["interventions"]
+    table, persons = summary_inputs(
+        raw["budget_lines"], enrolled_persons(raw), early.accounts, by_code
+    )
+    early.raw_summary = _duckdb_summary(str(path), table, persons, by_code)
+    early.by_code, early.table, early.persons = by_code, table, persons
 
 
 def start(path: Path, data_dir: Path, key: bytes | None) -> Future[EarlyLedger]:
