@@ -261,9 +261,7 @@ def test_interrupting_background_duckdb_work_stops_it_and_the_next_run_works(
     assert tables is not None, result.problems
 
 
-def test_raw_inputs_the_loader_refuses_do_not_crash_the_early_work(
-    tmp_path, pandas_tables
-) -> None:
+def test_raw_inputs_the_loader_refuses_do_not_crash_the_early_work(tmp_path, pandas_tables) -> None:
     # Enrolments without person_id and family_id: the early summary cannot even be set up
     # from the raw file; the load reports the table's problems, as in order it would.
     folder = _example_as_parquet(tmp_path, pandas_tables)
