@@ -1283,7 +1283,7 @@ def plot_outcomes(data: ReportData, target: float = TARGET_JOB_EDUCATION) -> ggp
         + scale_x_discrete(limits=order, expand=(0, 0.6, 0, 1.1))
         + scale_y_continuous(labels=label_pct(), limits=(0, top), expand=(0, 0))
         + labs(x="", y="Andel i job eller uddannelse", caption=caption)
-        + theme_house(figure_size=(6.5, 2.9))
+        + theme_house(figure_size=(6.5, 2.6))
         + theme(legend_position="none")
     )
 
