@@ -14,7 +14,7 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from noegletal.config import Municipality
 from noegletal.data.fingerprint import input_fingerprints
@@ -95,12 +95,12 @@ def _plan(
     municipality_config: Municipality,
     data_dir: Path,
     period: Period,
-    municipality: str | None,
-    version: int,
-    date: dt.date | None,
-    replaces: str | None,
-    formats: tuple[str, ...],
-    backend: str,
+    municipality: str | None = None,
+    version: int = 1,
+    date: dt.date | None = None,
+    replaces: str | None = None,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    backend: str = "auto",
 ) -> _Plan:
     spec = REPORTS[name]
     date = date or dt.date.today()
@@ -139,34 +139,15 @@ def _plan(
 
 
 def cached_render(
-    name: str,
-    *,
-    municipality_config: Municipality,
-    data_dir: Path,
-    period: Period,
-    out_dir: Path,
-    municipality: str | None = None,
-    version: int = 1,
-    date: dt.date | None = None,
-    replaces: str | None = None,
-    formats: tuple[str, ...] = ("html", "pdf"),
-    backend: str = "auto",
+    name: str, *, municipality_config: Municipality, out_dir: Path, **options: Any
 ) -> RenderResult | None:
     """The stored render of exactly these inputs, code and parameters, copied into
-    ``out_dir`` — or ``None`` (then render with :func:`render_named_report`)."""
-    options = dict(
-        data_dir=data_dir,
-        period=period,
-        municipality=municipality,
-        version=version,
-        date=date,
-        replaces=replaces,
-        formats=formats,
-        backend=backend,
-    )
-    return load_cached(
-        _plan(name, municipality_config=municipality_config, **options).key, Path(out_dir)
-    )
+    ``out_dir`` — or ``None`` (then render with :func:`render_named_report`). ``options``
+    are those of :func:`render_named_report` (``data_dir``, ``period``, ``municipality``,
+    ``version``, ``date``, ``replaces``, ``formats``, ``backend``); only the municipality's
+    settings are needed, not the loaded tables."""
+    plan = _plan(name, municipality_config=municipality_config, **options)
+    return load_cached(plan.key, Path(out_dir))
 
 
 def render_named_report(
