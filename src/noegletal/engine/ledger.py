@@ -58,7 +58,11 @@ WITH booked AS (
         COALESCE(a.rep_account, l.account) AS account,
         CAST(ROUND(l.amount * 100) AS BIGINT) AS amount_ore,
         CASE WHEN e.person_id IS NOT NULL THEN l.person_id END AS person_id,
-        (l.intervention_id IS NOT NULL AND TRIM(l.intervention_id) <> '') AS tied,
+        CASE  -- TRIM(id) <> '', without trimming ids that begin with a printable character
+            WHEN l.intervention_id IS NULL THEN FALSE
+            WHEN l.intervention_id >= '!' AND l.intervention_id < '~' THEN TRUE
+            ELSE TRIM(l.intervention_id) <> ''
+        END AS tied,
         CASE
             WHEN e.person_id IS NOT NULL THEN CAST(l.posting_date AS DATE)
             ELSE CAST(DATE_TRUNC('month', l.posting_date) AS DATE)

@@ -171,24 +171,22 @@ def validate_parquet_ledger(
     return problems + (ledger_reference_problems(path, frames) if readable else [])
 
 
+def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> pd.Series:
+    """The distinct values of ``column``, fetched before any rule runs on them: DuckDB would
+    push a ``WHERE`` on ``SELECT DISTINCT`` down to every row (18 M regular-expression calls
+    on a national ledger instead of a hundred or a few hundred thousand)."""
+    return con.execute(f"SELECT DISTINCT {column} FROM l").df()[column]
+
+
 def _bad_codes(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether any ``municipality_code`` is not 1–3 digits: the rule runs on the distinct
-    codes (a hundred or so, read from the dictionary pages) instead of every row."""
-    return bool(
-        con.execute(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT municipality_code FROM l) "
-            "WHERE NOT regexp_full_match(COALESCE(municipality_code, ''), '[0-9]{1,3}')"
-        ).fetchone()[0]
-    )
+    """Whether any ``municipality_code`` is not 1–3 digits (checked on the distinct codes)."""
+    codes = _distinct(con, "municipality_code")
+    return bool((~codes.fillna("").astype(str).str.fullmatch("[0-9]{1,3}")).any())
 
 
 def _cpr_problems(con: duckdb.DuckDBPyConnection, file: str, key: bytes | None) -> list[Problem]:
-    shaped = con.execute(
-        "SELECT DISTINCT person_id FROM l WHERE regexp_matches(person_id, '[0-9]{6}[- ]?[0-9]{4}')"
-    ).df()["person_id"]
-    if shaped.empty:
-        return []
-    cpr = shaped[privacy.cpr_mask(shaped)]
+    distinct = _distinct(con, "person_id").dropna()
+    cpr = distinct[privacy.cpr_mask(distinct)]  # the same rule as the pandas loader
     if cpr.empty:
         return []
     con.register("cpr_values", pd.DataFrame({"person_id": cpr.to_numpy(dtype=object)}))
