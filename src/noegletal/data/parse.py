@@ -32,7 +32,8 @@ def blank_to_na(values: pd.Series) -> pd.Series:
     if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
         return values
     text = values.astype("string").str.strip()
-    return text.mask(text == "")
+    blank = (text == "").fillna(False).to_numpy(bool)
+    return text.mask(blank) if blank.any() else text
 
 
 def parse_text(values: pd.Series) -> pd.Series:
