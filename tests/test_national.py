@@ -340,6 +340,7 @@ def test_every_key_is_per_municipality(table: str) -> None:
 def test_by_municipality_equals_one_municipality_at_a_time(
     national: tuple[Path, list[Path]], tmp_path: Path
 ) -> None:
+    from noegletal.data.accounts import map_accounts
     from noegletal.engine import load_with_engine
     from noegletal.indicators.batch import split_by_municipality
 
@@ -360,6 +361,10 @@ def test_by_municipality_equals_one_municipality_at_a_time(
     for entry in document["municipalities"]:
         one = split[entry["code"]]
         assert one.interventions["municipality_code"].eq(entry["code"]).all()
+        # The budget lines mapped once for the country are those of the municipality's rows.
+        pd.testing.assert_series_equal(
+            one.ledger_budget_line, map_accounts(one.ledger["account"], one.budget_lines)
+        )
         expected = compute(one, "2025")
         assert [e["id"] for e in entry["indicators"]] == [r.id for r in expected]
         placed = next(e for e in entry["indicators"] if e["id"] == "fp1.placed_per_1000_0_22")

@@ -34,6 +34,7 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
     """One :class:`Tables` per municipality code (tables without the column are shared)."""
     codes = tables.municipality_codes
     parts: dict[str, dict[str, pd.DataFrame]] = {code: {} for code in codes}
+    lines: dict[str, pd.Series] = {}
     wanted = pd.Index(codes)
     for f in fields(tables):
         frame = getattr(tables, f.name)
@@ -45,9 +46,13 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
         order = np.argsort(position, kind="stable")
         ordered = frame.take(order).reset_index(drop=True)
         bounds = np.searchsorted(position[order], np.arange(len(codes) + 1))
+        # The ledger's budget lines are mapped once for the country, not per municipality.
+        line = tables.ledger_budget_line.take(order) if f.name == "ledger" else None
         for i, code in enumerate(codes):
             part = ordered.iloc[bounds[i] : bounds[i + 1]]
             parts[code][f.name] = part.reset_index(drop=True)
+            if line is not None:
+                lines[code] = line.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True)
     split = {}
     for code in codes:
         municipality = replace(
@@ -57,6 +62,8 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
             municipalities=(),
         )
         split[code] = replace(tables, municipality=municipality, **parts[code])
+        if code in lines:  # fills the cached property, as computing it would
+            split[code].__dict__["ledger_budget_line"] = lines[code]
     return split
 
 
