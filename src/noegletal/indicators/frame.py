@@ -25,6 +25,10 @@ def budget_frame(ctx: Context, year: int | None = None) -> pd.DataFrame:
     """One row per social-area budget line with a budget for ``year`` (default: the closed
     year): ``original``, ``supplementary``, ``corrected``, ``actual`` (ledger, full year)."""
     year = ctx.closed_year if year is None else year
+    return ctx.memo(f"fp3.budget_frame.{year}", lambda: _budget_frame(ctx, year))
+
+
+def _budget_frame(ctx: Context, year: int) -> pd.DataFrame:
     budget = ctx.tables.budget
     rows = budget[budget["year"] == year]
     rows = rows.assign(area=rows["budget_line"].map(ctx.line_area))
