@@ -79,6 +79,28 @@ def test_enrolled_persons_keep_their_booking_days(pandas_tables, duckdb_tables) 
     assert sorted(kept["posting_date"].unique()) == sorted(raw["posting_date"].unique())
 
 
+def test_tied_means_an_id_that_is_not_blank() -> None:
+    """A booking is tied to a measure when its ``intervention_id`` is not blank after
+    trimming (the summary skips the trim for ids that begin with a printable character)."""
+    from noegletal.engine import _duckdb_summary
+
+    ids = [None, "", "   ", "\u3000", "I-1", " I-2", "~x", "!", "\u3000I-3", "æ"]
+    ledger = pd.DataFrame(
+        {
+            "posting_date": pd.to_datetime(["2025-01-15"] * len(ids)),
+            "account": [f"A{i}" for i in range(len(ids))],  # one summary row per booking
+            "amount": 1.0,
+            "person_id": None,
+            "intervention_id": pd.Series(ids, dtype=object),
+        }
+    )
+    accounts = pd.DataFrame({"account": ["-"], "budget_line": ["-"], "rep_account": ["-"]})
+    enrolled = pd.DataFrame({"person_id": pd.Series([], dtype=object)})
+    tied = _duckdb_summary(ledger, accounts, enrolled, False).set_index("account")["tied"]
+    expected = [False, False, False, False, True, True, True, True, True, True]
+    assert [bool(tied[f"A{i}"]) for i in range(len(ids))] == expected
+
+
 def test_summary_query_transpiles_to_spark() -> None:
     spark = spark_sql(summary_sql(by_municipality=True))
     assert "DATE_TRUNC" in spark.upper() and "GROUP BY" in spark.upper()
