@@ -22,6 +22,7 @@ The SQL is DuckDB's dialect; :func:`spark_sql` transpiles it with sqlglot for Ap
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import sqlglot
 
@@ -132,7 +133,9 @@ def finish_summary(frame: pd.DataFrame) -> pd.DataFrame:
             "account": frame["account"].astype("str"),
             "amount": frame["amount_ore"].astype("int64") / 100.0,
             "person_id": frame["person_id"].astype("str"),
-            "intervention_id": pd.Series([TIED if t else None for t in frame["tied"]], dtype="str"),
+            "intervention_id": pd.Series(
+                np.where(frame["tied"].to_numpy(bool), TIED, None), dtype="str"
+            ),
         }
     )
     if "municipality_code" in frame:
