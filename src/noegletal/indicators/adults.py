@@ -12,7 +12,10 @@ choice below for the reader of the report.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -60,18 +63,49 @@ EXPECTED_EFFECTS_KEY = "expected_effects"
 
 
 # ---- small helpers ---------------------------------------------------------------------------
+class _Measures(NamedTuple):
+    """Per-measure arrays the adults' indicators share (computed once per context)."""
+
+    start: np.ndarray  # first day (day number)
+    end: np.ndarray  # last day (day number; an open end is far in the future)
+    type_code: np.ndarray  # position of the measure type in ``types`` (-1 when missing)
+    types: list[str]
+    paragraph: np.ndarray  # paragraph label (``other`` for types without one)
+
+
+def _measures(ctx: Context) -> _Measures:
+    def compute() -> _Measures:
+        inter = ctx.interventions
+        type_code, types = pd.factorize(inter["measure_type"])
+        labels = [PARAGRAPH_OF.get(name, "other") for name in types]
+        # Code -1 (no measure type) picks the trailing "other".
+        paragraph = np.array([*labels, "other"], dtype=object)[type_code]
+        return _Measures(
+            start=day_number(inter["start_date"]),
+            end=day_number(inter["end_date"], open_end=True),
+            type_code=type_code,
+            types=list(types),
+            paragraph=paragraph,
+        )
+
+    return ctx.memo("adults.measures", compute)
+
+
 def _of_types(ctx: Context, measure_types: tuple[str, ...] | list[str]) -> np.ndarray:
     """Mask of adults' measures of the given measure types."""
-    return ctx.is_adults & ctx.interventions["measure_type"].isin(measure_types).to_numpy()
-
-
-def _paragraphs(ctx: Context) -> np.ndarray:
-    """Paragraph label of each measure (``other`` for types without one)."""
-    return ctx.interventions["measure_type"].map(PARAGRAPH_OF).fillna("other").to_numpy()
+    measures = _measures(ctx)
+    # One flag per type code; the extra last one is for code -1 (no measure type).
+    wanted = np.array([name in measure_types for name in measures.types] + [False])
+    return ctx.is_adults & wanted[measures.type_code]
 
 
 def _person_set(ctx: Context, mask: np.ndarray) -> set[int]:
     return set(np.unique(ctx.person_code[mask]).tolist())
+
+
+def _take(column: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """``column`` at positions ``rows`` as a numpy array (without converting the rest)."""
+    return column.array.take(rows).to_numpy()
 
 
 def _within(days: np.ndarray, first: date, last: date) -> np.ndarray:
@@ -79,31 +113,158 @@ def _within(days: np.ndarray, first: date, last: date) -> np.ndarray:
     return (days >= int(day_number(first))) & (days <= int(day_number(last)))
 
 
-def _segments_on(segments: pd.DataFrame, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
+def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)`` of every pair with ``left[i] == right[j]`` (an inner join on
+    arrays); ``right`` must be sorted. Pairs are ordered by ``i``, then ``j``."""
+    lo = np.searchsorted(right, left, side="left")
+    count = np.searchsorted(right, left, side="right") - lo
+    i = np.repeat(np.arange(len(left)), count)
+    j = np.arange(int(count.sum())) + np.repeat(lo - np.cumsum(count) + count, count)
+    return i, j
+
+
+def _group_sum(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sum of ``values`` per group code ``0..size-1`` (codes in the order of the sorted keys),
+    to the last digit as pandas' ``groupby(...).sum()`` computes it: when the codes never
+    decrease and there is no NaN, ``np.add.reduceat`` over each group's run; otherwise NaN is
+    skipped and each group is summed in order with Kahan compensation.
+    """
+    if len(groups) and not np.isnan(values).any() and (groups[1:] >= groups[:-1]).all():
+        total = np.zeros(size)
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        total[groups[starts]] = np.add.reduceat(values, starts)
+        return total
+    keep = ~np.isnan(values)
+    groups, values = groups[keep], values[keep]
+    if len(groups) and np.bincount(groups).max() > _SIDE_BY_SIDE_MAX:
+        return _kahan_one_by_one(groups, values, size)
+    # Many small groups: add the k-th value of every group at once, k = 0, 1, …
+    order = np.argsort(groups, kind="stable")
+    groups, values = groups[order], values[order]
+    rank = np.arange(len(groups)) - np.searchsorted(groups, groups)
+    total, compensation = np.zeros(size), np.zeros(size)
+    with np.errstate(invalid="ignore"):
+        for k in range(int(rank.max()) + 1 if len(rank) else 0):
+            at = rank == k
+            g = groups[at]
+            y = values[at] - compensation[g]
+            t = total[g] + y
+            c = t - total[g] - y
+            compensation[g] = np.where(np.isnan(c), 0.0, c)  # after an infinite value
+            total[g] = t
+    return total
+
+
+#: Largest group :func:`_group_sum` sums side by side (one numpy step per position).
+_SIDE_BY_SIDE_MAX = 16
+
+
+def _kahan_one_by_one(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Kahan-compensated sum per group, value by value (as pandas' Cython ``group_sum``)."""
+    sums, compensation = [0.0] * size, [0.0] * size
+    for group, value in zip(groups.tolist(), values.tolist(), strict=True):
+        y = value - compensation[group]
+        t = sums[group] + y
+        c = t - sums[group] - y
+        compensation[group] = 0.0 if math.isnan(c) else c  # after an infinite value
+        sums[group] = t
+    return np.array(sums)
+
+
+def _sum(values: np.ndarray) -> float:
+    """Sum as pandas' ``Series.sum`` computes it (NaN skipped, pairwise)."""
+    return float(np.nansum(values))
+
+
+def _first_of_each(*keys: np.ndarray) -> np.ndarray:
+    """Mask of the first occurrence of each combination of ``keys`` (integer arrays)."""
+    first = np.ones(len(keys[0]), dtype=bool)
+    order = np.lexsort(keys[::-1])
+    same = np.ones(len(order) - 1 if len(order) else 0, dtype=bool)
+    for key in keys:
+        same &= key[order][1:] == key[order][:-1]
+    first[order[1:][same]] = False
+    return first
+
+
+class _Segments(NamedTuple):
+    """The price segments (:attr:`Context.segments`) as arrays ordered by ``row``."""
+
+    row: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    annual_cost: np.ndarray
+
+
+def _segments(ctx: Context) -> _Segments:
+    def compute() -> _Segments:
+        segments = ctx.segments
+        row = segments["row"].to_numpy()
+        order = np.argsort(row, kind="stable")
+        return _Segments(
+            row=row[order],
+            start=segments["seg_start"].to_numpy()[order],
+            end=segments["seg_end"].to_numpy()[order],
+            annual_cost=segments["annual_cost"].to_numpy(dtype=float)[order],
+        )
+
+    return ctx.memo("adults.segments", compute)
+
+
+def _segments_on(ctx: Context, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Annual cost in force for measure ``rows[i]`` on day number ``days[i]`` (NaN if none)."""
-    if not len(rows):
-        return np.zeros(0)
-    wanted = pd.DataFrame({"i": np.arange(len(rows)), "row": rows, "day": days})
-    hits = wanted.merge(segments, on="row")
-    hits = hits[(hits["seg_start"] <= hits["day"]) & (hits["seg_end"] >= hits["day"])]
+    segments = _segments(ctx)
+    i, j = _join(rows, segments.row)
+    hit = (segments.start[j] <= days[i]) & (segments.end[j] >= days[i])
     out = np.full(len(rows), np.nan)
-    out[hits["i"].to_numpy()] = hits["annual_cost"].to_numpy()
+    out[i[hit]] = segments.annual_cost[j[hit]]
     return out
 
 
-def _reference_rows(ctx: Context, key: str) -> pd.DataFrame:
+def _reference_rows(ctx: Context, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """``year`` (NaN where missing) and ``value`` of the reference rows of ``key``."""
     reference = ctx.tables.reference
     if reference is None:
-        return pd.DataFrame(columns=["key", "year", "value"])
-    return reference[reference["key"] == key]
+        return np.zeros(0), np.zeros(0)
+    rows = (reference["key"] == key).to_numpy(dtype=bool, na_value=False)
+    year = reference["year"].to_numpy(dtype=float, na_value=np.nan)
+    value = reference["value"].to_numpy(dtype=float, na_value=np.nan)
+    return year[rows], value[rows]
 
 
 # ---- spend -----------------------------------------------------------------------------------
-def _adult_spend_ytd(ctx: Context, period: Period) -> pd.Series:
+class _Ledger(NamedTuple):
+    """The adults' ledger rows (area ``adults``) as arrays."""
+
+    posting_date: np.ndarray
+    amount: np.ndarray
+    line_code: np.ndarray  # position of the budget line in ``lines``
+    lines: np.ndarray  # the budget lines booked on, sorted
+
+
+def _adult_ledger(ctx: Context) -> _Ledger:
+    def compute() -> _Ledger:
+        ledger = ctx.ledger
+        rows = np.flatnonzero((ledger["area"] == "adults").to_numpy(dtype=bool, na_value=False))
+        line_code, lines = pd.factorize(_take(ledger["budget_line"], rows), sort=True)
+        return _Ledger(
+            posting_date=ledger["posting_date"].to_numpy()[rows],
+            amount=ledger["amount"].to_numpy(dtype=float)[rows],
+            line_code=line_code,
+            lines=lines,
+        )
+
+    return ctx.memo("adults.ledger", compute)
+
+
+def _adult_spend_ytd(ctx: Context, period: Period) -> dict[str, float]:
     """Adults' actual spend per budget line, 1 January..period end of ``period``."""
-    rows = ctx.ledger_between(period.ytd_start, period.end)
-    rows = rows[(rows["area"] == "adults").to_numpy()]
-    return rows.groupby("budget_line")["amount"].sum()
+    ledger = _adult_ledger(ctx)
+    dates = ledger.posting_date
+    rows = (dates >= np.datetime64(period.ytd_start)) & (dates <= np.datetime64(period.end))
+    codes = ledger.line_code[rows]
+    sums = _group_sum(codes, ledger.amount[rows], len(ledger.lines))
+    return {ledger.lines[code]: sums[code] for code in np.unique(codes).tolist()}
 
 
 @indicator(
@@ -128,11 +289,12 @@ def spend_by_paragraph(ctx: Context) -> Result:
     if not lines:
         raise MissingInput("budget_lines has no line with area adults")
     last = ctx.period.same_period_last_year()
-    now = _adult_spend_ytd(ctx, ctx.period).reindex(lines, fill_value=0.0)
-    before = _adult_spend_ytd(ctx, last).reindex(lines, fill_value=0.0)
+    by_line = _adult_spend_ytd(ctx, ctx.period)
+    now = np.array([by_line.get(line, 0.0) for line in lines])
+    by_line = _adult_spend_ytd(ctx, last)
+    before = np.array([by_line.get(line, 0.0) for line in lines])
     table = []
-    for line in lines:
-        ytd, prior = float(now[line]), float(before[line])
+    for line, ytd, prior in zip(lines, now.tolist(), before.tolist(), strict=True):
         table.append(
             {
                 "budget_line": line,
@@ -147,7 +309,7 @@ def spend_by_paragraph(ctx: Context) -> Result:
         "",
         total,
         "kr",
-        breakdown={"budget_line": series_dict(now)},
+        breakdown={"budget_line": series_dict(dict(zip(lines, now, strict=True)))},
         table=table,
         note=f"År til dato {ctx.period.ytd_label_da()} mod {last.ytd_label_da()}.",
         extra={
@@ -175,37 +337,39 @@ def housing_persons(ctx: Context) -> Result:
     of distinct persons in any of the three, so a person in both § 107 and § 110 on the day
     counts once in ``value`` and once under each paragraph (``extra["in_several"]``).
     """
-    day = ctx.period.end
-    mask = ctx.active_on(day) & _of_types(ctx, tuple(ADULT_HOUSING))
+    mask = ctx.active_on(ctx.period.end) & _of_types(ctx, tuple(ADULT_HOUSING))
+    rows = np.flatnonzero(mask)
     inter = ctx.interventions
-    frame = pd.DataFrame(
-        {
-            "person": ctx.person_code[mask],
-            "paragraph": inter["measure_type"].to_numpy()[mask],
-            "provider": inter["provider_type"].to_numpy()[mask],
-            "start": inter["start_date"].to_numpy()[mask],
-            "id": inter["intervention_id"].to_numpy()[mask],
-        }
-    )
-    frame["paragraph"] = frame["paragraph"].map(ADULT_HOUSING)
-    frame = frame.sort_values(["person", "paragraph", "start", "id"], kind="stable")
-    frame = frame.drop_duplicates(["person", "paragraph"], keep="last")
-    counts = frame.groupby(["paragraph", "provider"]).size()
+    # Per person and paragraph the measure that started last (ties: the larger id, then the
+    # later row) gives the provider type.
+    latest: dict[tuple[int, str], tuple[int, str, str]] = {}
+    for person, paragraph, start, measure_id, provider in zip(
+        ctx.person_code[rows].tolist(),
+        _measures(ctx).paragraph[rows].tolist(),
+        _measures(ctx).start[rows].tolist(),
+        _take(inter["intervention_id"], rows).tolist(),
+        _take(inter["provider_type"], rows).tolist(),
+        strict=True,
+    ):
+        key = (person, paragraph)
+        if key not in latest or (start, measure_id) >= latest[key][:2]:
+            latest[key] = (start, measure_id, provider)
+    counts = Counter((paragraph, provider) for (_, paragraph), (*_, provider) in latest.items())
     breakdown = {
         paragraph: {
             "provider_type": {
-                provider: int(counts.get((paragraph, provider), 0)) for provider in PROVIDER_TYPES
+                provider: counts[(paragraph, provider)] for provider in PROVIDER_TYPES
             }
         }
         for paragraph in ADULT_HOUSING.values()
     }
-    per_person = frame.groupby("person").size()
+    per_person = Counter(person for person, _ in latest)
     return Result(
         "",
-        int(per_person.size),
+        len(per_person),
         "persons",
         breakdown={"paragraph": breakdown},
-        extra={"in_several": int((per_person > 1).sum())},
+        extra={"in_several": sum(1 for n in per_person.values() if n > 1)},
     )
 
 
@@ -226,9 +390,9 @@ def housing_flow(ctx: Context) -> Result:
     ``starts``, ``ends`` and ``net``.
     """
     period = ctx.period
-    inter = ctx.interventions
-    starts = _within(day_number(inter["start_date"]), period.start, period.end)
-    ends = _within(day_number(inter["end_date"], open_end=True), period.start, period.end)
+    measures = _measures(ctx)
+    starts = _within(measures.start, period.start, period.end)
+    ends = _within(measures.end, period.start, period.end)
     table = []
     for measure_type, paragraph in ADULT_HOUSING.items():
         kind = _of_types(ctx, (measure_type,))
@@ -281,13 +445,21 @@ def own_home_share(ctx: Context) -> Result:
     )
 
 
-def _active_after(exits: pd.DataFrame, measures: pd.DataFrame, last_offset: int) -> np.ndarray:
-    """For each exit (``person``, ``end``): one of the person's ``measures`` (``person``,
-    ``s``, ``e`` as day numbers) is active on some day of [end + 1, end + last_offset]."""
-    pairs = exits.reset_index().merge(measures, on="person")
-    hit = (pairs["s"] <= pairs["end"] + last_offset) & (pairs["e"] >= pairs["end"] + 1)
+def _active_after(
+    ctx: Context, exits: np.ndarray, exit_end: np.ndarray, kind: np.ndarray, last_offset: int
+) -> np.ndarray:
+    """For each measure ``exits[i]`` ending on day number ``exit_end[i]``: one of its
+    person's measures selected by ``kind`` is active on some day of
+    [end + 1, end + last_offset]."""
+    measures = _measures(ctx)
+    candidates = np.flatnonzero(kind)
+    candidates = candidates[np.argsort(ctx.person_code[candidates], kind="stable")]
+    i, j = _join(ctx.person_code[exits], ctx.person_code[candidates])
+    hit = (measures.start[candidates[j]] <= exit_end[i] + last_offset) & (
+        measures.end[candidates[j]] >= exit_end[i] + 1
+    )
     found = np.zeros(len(exits), dtype=bool)
-    found[pairs.loc[hit, "index"].to_numpy()] = True
+    found[i[hit]] = True
     return found
 
 
@@ -311,31 +483,21 @@ def moved_to_own_home(ctx: Context) -> Result:
     persons who left § 107/§ 108 in the period (the base of a share).
     """
     period = ctx.period
-    inter = ctx.interventions
-    start = day_number(inter["start_date"])
-    end = day_number(inter["end_date"], open_end=True)
+    measures = _measures(ctx)
     housing = _of_types(ctx, HOUSING_107_108)
-    ended = housing & _within(end, period.start, period.end)
-    exits = pd.DataFrame(
-        {
-            "person": ctx.person_code[ended],
-            "paragraph": _paragraphs(ctx)[ended],
-            "end": end[ended],
-        }
-    )
-
-    def other(kind: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame({"person": ctx.person_code[kind], "s": start[kind], "e": end[kind]})
-
-    transfer = _active_after(exits, other(housing), 1)
-    exits = exits[~transfer].reset_index(drop=True)
-    own_home = other(_of_types(ctx, (OWN_HOME,)))
-    is_moved = _active_after(exits, own_home, OWN_HOME_WINDOW_DAYS)
-    moved = exits[is_moved]
-    per_paragraph = moved.drop_duplicates(["person", "paragraph"]).groupby("paragraph").size()
+    exits = np.flatnonzero(housing & _within(measures.end, period.start, period.end))
+    transfer = _active_after(ctx, exits, measures.end[exits], housing, 1)
+    exits = exits[~transfer]
+    end = measures.end[exits]
+    is_moved = _active_after(ctx, exits, end, _of_types(ctx, (OWN_HOME,)), OWN_HOME_WINDOW_DAYS)
+    person, paragraph = ctx.person_code[exits], measures.paragraph[exits]
+    per_paragraph = {
+        label: np.unique(person[is_moved & (paragraph == label)]).size
+        for label in ("§ 107", "§ 108")
+    }
     note = None
     extract = int(day_number(ctx.tables.extract_date))
-    late = int((~is_moved & (exits["end"].to_numpy() + OWN_HOME_WINDOW_DAYS > extract)).sum())
+    late = int((~is_moved & (end + OWN_HOME_WINDOW_DAYS > extract)).sum())
     if late:
         note = (
             f"{late} fraflytning(er) uden § 85 endnu ligger mindre end "
@@ -344,16 +506,24 @@ def moved_to_own_home(ctx: Context) -> Result:
         )
     return Result(
         "",
-        int(moved["person"].nunique()),
+        int(np.unique(person[is_moved]).size),
         "persons",
-        breakdown={"paragraph": series_dict(per_paragraph, ["§ 107", "§ 108"])},
+        breakdown={"paragraph": per_paragraph},
         note=note,
-        extra={"exits": int(exits["person"].nunique()), "transfers": int(transfer.sum())},
+        extra={"exits": int(np.unique(person).size), "transfers": int(transfer.sum())},
     )
 
 
 # ---- follow-up savings -----------------------------------------------------------------------
-def _decided_followups(ctx: Context) -> pd.DataFrame:
+class _Decided(NamedTuple):
+    """Follow-ups with outcome reduced/ended, in the order done."""
+
+    row: np.ndarray  # position of the measure
+    done: np.ndarray  # day number
+    is_ended: np.ndarray  # outcome 'ended' (else 'reduced')
+
+
+def _decided_followups(ctx: Context) -> _Decided:
     """Follow-ups of adults' measures done in the period with outcome reduced/ended, with
     ``row`` (position of the measure) and ``done`` (day number), in the order done."""
     followups = ctx.tables.followups
@@ -367,90 +537,105 @@ def _decided_followups(ctx: Context) -> pd.DataFrame:
     keep = outcome.isin(["reduced", "ended"]).to_numpy() & _within(
         done, ctx.period.start, ctx.period.end
     )
-    chosen = pd.DataFrame(
-        {
-            "followup_id": followups["followup_id"].to_numpy()[keep],
-            "outcome": outcome.to_numpy()[keep],
-            "done": done[keep],
-            "row": ctx.measure_rows(followups["intervention_id"].to_numpy()[keep]),
-        }
+    chosen = np.flatnonzero(keep)
+    row = ctx.measure_rows(followups["intervention_id"].array.take(chosen))
+    known = row >= 0
+    chosen, row = chosen[known], row[known]
+    adults = ctx.is_adults[row]
+    chosen, row = chosen[adults], row[adults]
+    order = np.lexsort((_take(followups["followup_id"], chosen), done[chosen]))
+    chosen, row = chosen[order], row[order]
+    return _Decided(
+        row=row,
+        done=done[chosen],
+        is_ended=_take(outcome, chosen) == "ended",
     )
-    chosen = chosen[chosen["row"].to_numpy() >= 0]
-    chosen = chosen[ctx.is_adults[chosen["row"].to_numpy()]]
-    return chosen.sort_values(["done", "followup_id"], kind="stable").reset_index(drop=True)
 
 
-def _first_price_change(ctx: Context, reduced: pd.DataFrame) -> pd.Series:
-    """For each 'reduced' follow-up (index of ``reduced``): the ``valid_from`` day number of
-    the measure's first price row in [done, done + N], after its first day and while it runs.
+def _first_price_change(ctx: Context, rows: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """For each 'reduced' follow-up of measure ``rows[i]`` done on ``done[i]``: the
+    ``valid_from`` day number of the measure's first price row in [done, done + N], after its
+    first day and while it runs (-1 when there is none).
     """
     prices = ctx.tables.measure_prices
-    if prices is None or not len(prices) or reduced.empty:
-        return pd.Series(dtype=np.int64)
-    inter = ctx.interventions
-    price_rows = pd.DataFrame(
-        {
-            "row": ctx.measure_rows(prices["intervention_id"]),
-            "valid_from": day_number(prices["valid_from"]),
-        }
+    if prices is None or not len(prices) or not len(rows):
+        return np.full(len(rows), -1, dtype=np.int64)
+    valid_from = day_number(prices["valid_from"])
+    # Only price rows that can fall in some follow-up's window need their measure.
+    candidates = np.flatnonzero(
+        (valid_from >= done.min()) & (valid_from <= done.max() + FOLLOWUP_EFFECT_DAYS)
     )
-    price_rows = price_rows[price_rows["row"] >= 0]
-    start = day_number(inter["start_date"])
-    end = day_number(inter["end_date"], open_end=True)
-    pairs = reduced.reset_index().merge(price_rows, on="row")
-    row = pairs["row"].to_numpy()
-    pairs = pairs[
-        (pairs["valid_from"] >= pairs["done"])
-        & (pairs["valid_from"] <= pairs["done"] + FOLLOWUP_EFFECT_DAYS)
-        & (pairs["valid_from"] > start[row])
-        & (pairs["valid_from"] <= end[row])
-    ]
-    return pairs.groupby("index")["valid_from"].min()
+    price_row = ctx.measure_rows(prices["intervention_id"].array.take(candidates))
+    valid_from = valid_from[candidates]
+    order = np.argsort(price_row, kind="stable")
+    price_row, valid_from = price_row[order], valid_from[order]
+    measures = _measures(ctx)
+    i, j = _join(rows, price_row)
+    day = valid_from[j]
+    hit = (
+        (day >= done[i])
+        & (day <= done[i] + FOLLOWUP_EFFECT_DAYS)
+        & (day > measures.start[rows[i]])
+        & (day <= measures.end[rows[i]])
+    )
+    none = np.iinfo(np.int64).max
+    first = np.full(len(rows), none)
+    np.minimum.at(first, i[hit], day[hit])
+    return np.where(first == none, -1, first)
 
 
-def _followup_effects(ctx: Context) -> tuple[pd.DataFrame, dict[str, int]]:
-    """One row per saving: ``row`` (measure), ``person``, ``paragraph``, ``effective`` (the
-    day number from which it applies), ``before`` and ``after`` (annual cost); plus counts of
-    the follow-ups that gave none."""
+class _Effects(NamedTuple):
+    """One entry per saving."""
+
+    person: np.ndarray
+    paragraph: np.ndarray
+    before: np.ndarray  # annual cost the day before the change
+    after: np.ndarray  # annual cost from the change
+
+
+def _followup_effects(ctx: Context) -> tuple[_Effects, dict[str, int]]:
+    """One entry per saving: ``person``, ``paragraph``, ``before`` and ``after`` (annual
+    cost, before and from the day the saving applies); plus counts of the follow-ups that
+    gave none."""
     chosen = _decided_followups(ctx)
-    if ctx.tables.measure_prices is None and (chosen["outcome"] == "reduced").any():
+    rows, done, is_ended = chosen.row, chosen.done, chosen.is_ended
+    if ctx.tables.measure_prices is None and (~is_ended).any():
         raise MissingInput(
             "needs the optional table measure_prices to price follow-ups with outcome "
             "'reduced', which is absent"
         )
     inter = ctx.interventions
-    rows = chosen["row"].to_numpy()
-    done = chosen["done"].to_numpy()
-    is_ended = (chosen["outcome"] == "ended").to_numpy()
-    effective = np.full(len(chosen), -1, dtype=np.int64)
+    # The day number from which each follow-up's saving applies (-1: none).
+    effective = np.full(len(rows), -1, dtype=np.int64)
     # 'ended': the measure ends within the window; from the next day it costs nothing.
-    end = day_number(inter["end_date"], open_end=True)[rows]
+    end = _measures(ctx).end[rows]
     ends_in_window = (end >= done) & (end <= done + FOLLOWUP_EFFECT_DAYS)
-    reasons = inter["end_reason"] if "end_reason" in inter else pd.Series(None, index=inter.index)
-    moved_on = is_ended & ends_in_window & reasons.isin(NOT_A_SAVING).to_numpy()[rows]
+    reasons = (
+        inter["end_reason"]
+        if "end_reason" in inter
+        else pd.Series(None, index=inter.index, dtype=object)
+    )
+    moved_on = is_ended & ends_in_window & np.isin(_take(reasons, rows), NOT_A_SAVING)
     saved = is_ended & ends_in_window & ~moved_on
     effective[saved] = end[saved] + 1
     # 'reduced': from the first price row in the window the price is that row's.
-    first = _first_price_change(ctx, chosen[~is_ended])
-    effective[first.index.to_numpy()] = first.to_numpy()
+    reduced = np.flatnonzero(~is_ended)
+    first = _first_price_change(ctx, rows[reduced], done[reduced])
+    reduced, first = reduced[first >= 0], first[first >= 0]
+    effective[reduced] = first
+    after = np.zeros(len(rows))
+    after[reduced] = _segments_on(ctx, rows[reduced], first)
     matched = effective >= 0
-    segments = ctx.segments
-    after = np.zeros(len(chosen))
-    after[first.index.to_numpy()] = _segments_on(
-        segments, rows[first.index.to_numpy()], first.to_numpy()
-    )
-    effects = pd.DataFrame(
-        {
-            "row": rows[matched],
-            "person": ctx.person_code[rows[matched]],
-            "paragraph": _paragraphs(ctx)[rows[matched]],
-            "effective": effective[matched],
-            "before": _segments_on(segments, rows[matched], effective[matched] - 1),
-            "after": after[matched],
-        }
-    )
+    rows, effective, after = rows[matched], effective[matched], after[matched]
     # A price change (or ending) is counted once, for the first follow-up that led to it.
-    effects = effects.drop_duplicates(["row", "effective"]).reset_index(drop=True)
+    once = _first_of_each(rows, effective)
+    rows, effective, after = rows[once], effective[once], after[once]
+    effects = _Effects(
+        person=ctx.person_code[rows],
+        paragraph=_measures(ctx).paragraph[rows],
+        before=_segments_on(ctx, rows, effective - 1),
+        after=after,
+    )
     unmatched = {
         "reduced_without_price_change": int((~matched & ~is_ended).sum()),
         "ended_without_ending": int((is_ended & ~ends_in_window).sum()),
@@ -486,36 +671,44 @@ def followup_savings(ctx: Context) -> Result:
     cannot be priced: ``null`` when there are any.
     """
     effects, unmatched = _followup_effects(ctx)
-    effects["saving"] = effects["before"] - effects["after"]
-    by_paragraph = effects.groupby("paragraph")
-    persons = by_paragraph["person"].nunique()
+    saving = effects.before - effects.after
+    paragraphs, group = np.unique(effects.paragraph, return_inverse=True)
+    members = [np.flatnonzero(group == k) for k in range(len(paragraphs))]
     table = [
         {
             "paragraph": str(paragraph),
-            "measures": len(group),
-            "annual_cost_before": float(group["before"].sum()),
-            "annual_cost_after": float(group["after"].sum()),
-            "saving": float(group["saving"].sum()),
+            "measures": len(at),
+            "annual_cost_before": _sum(effects.before[at]),
+            "annual_cost_after": _sum(effects.after[at]),
+            "saving": _sum(saving[at]),
         }
-        for paragraph, group in by_paragraph
+        for paragraph, at in zip(paragraphs, members, strict=True)
     ]
+    persons = {
+        paragraph: np.unique(effects.person[at]).size
+        for paragraph, at in zip(paragraphs, members, strict=True)
+    }
     return Result(
         "",
-        float(effects["saving"].sum()),
+        _sum(saving),
         "kr",
-        breakdown={"paragraph": series_dict(by_paragraph["saving"].sum())},
-        basis=int(effects["person"].nunique()),
+        breakdown={
+            "paragraph": series_dict(
+                dict(zip(paragraphs, _group_sum(group, saving, len(paragraphs)), strict=True))
+            )
+        },
+        basis=int(np.unique(effects.person).size),
         breakdown_basis={"paragraph": series_dict(persons)},
         table=table,
         note=f"Årlig effekt; ændringer op til {FOLLOWUP_EFFECT_DAYS} dage efter opfølgningen.",
-        extra={"measures": len(effects), **unmatched},
+        extra={"measures": len(effects.person), **unmatched},
     )
 
 
 # ---- baseline effect -------------------------------------------------------------------------
 def _baseline_date(ctx: Context) -> date:
-    rows = _reference_rows(ctx, BASELINE_YEAR_KEY)
-    values = rows["value"].dropna().unique()
+    _, value = _reference_rows(ctx, BASELINE_YEAR_KEY)
+    values = np.unique(value[~np.isnan(value)])
     if len(values) == 0:
         raise MissingInput(
             f"reference has no {BASELINE_YEAR_KEY} (the year whose 1 January is the baseline)"
@@ -529,17 +722,18 @@ def _baseline_date(ctx: Context) -> date:
 
 
 def _expected_effect(ctx: Context, year: int) -> float | None:
-    rows = _reference_rows(ctx, EXPECTED_EFFECTS_KEY)
-    rows = rows[(rows["year"] == year).fillna(False).to_numpy()]
-    return None if rows.empty else float(rows["value"].iloc[0])
+    years, value = _reference_rows(ctx, EXPECTED_EFFECTS_KEY)
+    value = value[years == year]
+    return None if not len(value) else float(value[0])
 
 
-def _cost_per_person(ctx: Context, segments: pd.DataFrame, days: pd.Series) -> pd.Series:
-    """Σ annual cost in force on ``days[person]`` over the person's adults' measures."""
-    rows = np.flatnonzero(ctx.is_adults & np.isin(ctx.person_code, days.index.to_numpy()))
-    person = ctx.person_code[rows]
-    cost = _segments_on(segments, rows, days.reindex(person).to_numpy())
-    return pd.Series(np.nan_to_num(cost), index=person).groupby(level=0).sum()
+def _cost_per_person(ctx: Context, persons: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Σ annual cost in force on ``days[i]`` over the adults' measures of ``persons[i]``
+    (sorted person codes)."""
+    rows = np.flatnonzero(ctx.is_adults & np.isin(ctx.person_code, persons))
+    slot = np.searchsorted(persons, ctx.person_code[rows])
+    cost = _segments_on(ctx, rows, days[slot])
+    return _group_sum(slot, np.nan_to_num(cost), len(persons))
 
 
 @indicator(
@@ -577,37 +771,38 @@ def baseline_effect(ctx: Context) -> Result:
         raise MissingInput(f"the baseline date {baseline} is not before the period end {now}")
     inter = ctx.interventions
     adults = ctx.is_adults
-    start = day_number(inter["start_date"])
-    end = day_number(inter["end_date"], open_end=True)
+    measures = _measures(ctx)
     b, e = int(day_number(baseline)), int(day_number(now))
-    original = _person_set(ctx, adults & ctx.active_on(baseline))
-    later = adults & (start > b) & (start <= e)
-    first = pd.Series(start[later], index=ctx.person_code[later]).groupby(level=0).min()
-    first = first[~first.index.isin(list(original))]
-    active_now = _person_set(ctx, adults & ctx.active_on(now))
+    original = np.unique(ctx.person_code[adults & ctx.active_on(baseline)])
+    later = np.flatnonzero(adults & (measures.start > b) & (measures.start <= e))
+    later = later[~np.isin(ctx.person_code[later], original)]
+    # First start after the baseline date per new citizen.
+    new, first_slot = np.unique(ctx.person_code[later], return_inverse=True)
+    first = np.full(len(new), np.iinfo(np.int64).max)
+    np.minimum.at(first, first_slot, measures.start[later])
+    active_now = np.unique(ctx.person_code[adults & ctx.active_on(now)])
     reasons = inter["end_reason"] if "end_reason" in inter else pd.Series(None, index=inter.index)
-    moved = (reasons == "moved_away").fillna(False).to_numpy() & adults & (end >= b) & (end <= e)
-    moved_away = _person_set(ctx, moved) - active_now
+    moved = (reasons == "moved_away").fillna(False).to_numpy() & adults
+    moved &= (measures.end >= b) & (measures.end <= e)
+    moved_away = np.setdiff1d(ctx.person_code[moved], active_now)
+    is_new_moved = np.isin(new, moved_away)
+    moved_away_day = np.full(len(moved_away), b)
+    moved_new = np.isin(moved_away, new)  # the others are original citizens or have no start
+    moved_away_day[moved_new] = first[np.searchsorted(new, moved_away[moved_new])]
 
-    segments = ctx.segments
     groups = {
-        "original": pd.Series(b, index=sorted(original - moved_away), dtype=np.int64),
-        "new": first[~first.index.isin(list(moved_away))].astype(np.int64),
-        "moved_away": pd.Series(
-            [b if p in original else int(first.get(p, b)) for p in sorted(moved_away)],
-            index=sorted(moved_away),
-            dtype=np.int64,
-        ),
+        "original": (np.setdiff1d(original, moved_away), b),
+        "new": (new[~is_new_moved], first[~is_new_moved]),
+        "moved_away": (moved_away, moved_away_day),
     }
     rows: dict[str, dict] = {}
-    for name, then_day in groups.items():
-        then = _cost_per_person(ctx, segments, then_day).reindex(then_day.index, fill_value=0)
-        current = _cost_per_person(ctx, segments, pd.Series(e, index=then_day.index))
-        current = current.reindex(then_day.index, fill_value=0.0)
-        left = ~then_day.index.isin(list(active_now))
+    for name, (persons, then_day) in groups.items():
+        then = _cost_per_person(ctx, persons, np.broadcast_to(then_day, persons.shape))
+        current = _cost_per_person(ctx, persons, np.full(len(persons), e))
+        left = ~np.isin(persons, active_now)
         rows[name] = {
             "group": name,
-            "persons": int(then_day.size),
+            "persons": len(persons),
             "annual_cost_then": float(then.sum()),
             "annual_cost_now": float(current.sum()),
             "effect": float(then.sum() - current.sum()),
