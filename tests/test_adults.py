@@ -691,6 +691,7 @@ def test_reduced_followups_with_falling_prices_save(
     assert all(v >= 0 for v in result.breakdown["paragraph"].values())
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # inf − inf
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
