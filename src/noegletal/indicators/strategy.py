@@ -26,6 +26,18 @@ def staircase_persons(ctx: Context) -> Result:
     return Result("", int(highest.size), "persons", breakdown={"step": by_step(counts)})
 
 
+def _full_year_persons_per_step(ctx: Context) -> pd.Series:
+    """Full-year persons of the children's measures per step (computed once per context:
+    two indicators ask)."""
+
+    def compute() -> pd.Series:
+        fyp = ctx.full_year_persons()
+        mask = ctx.is_children & (ctx.step > 0)
+        return pd.Series(fyp[mask]).groupby(ctx.step[mask]).sum()
+
+    return ctx.memo("fp1.full_year_persons_per_step", compute)
+
+
 @indicator(
     "fp1.staircase_full_year_persons",
     unit="full_year_persons",
@@ -33,9 +45,7 @@ def staircase_persons(ctx: Context) -> Result:
 )
 def staircase_full_year_persons(ctx: Context) -> Result:
     """Full-year persons per step in the period."""
-    fyp = ctx.full_year_persons()
-    mask = ctx.is_children & (ctx.step > 0)
-    per_step = pd.Series(fyp[mask]).groupby(ctx.step[mask]).sum()
+    per_step = _full_year_persons_per_step(ctx)
     return Result(
         "", float(per_step.sum()), "full_year_persons", breakdown={"step": by_step(per_step)}
     )
@@ -48,14 +58,13 @@ def staircase_share(ctx: Context) -> Result:
     The total is the sum of the shares (1 when there is any activity); ``basis`` is the number
     of distinct children with a measure in the period.
     """
-    fyp = ctx.full_year_persons()
-    mask = ctx.is_children & (ctx.step > 0)
-    per_step = pd.Series(fyp[mask]).groupby(ctx.step[mask]).sum()
+    per_step = _full_year_persons_per_step(ctx)
     total = ratio(per_step.sum(), per_step.sum(), "full-year persons on the staircase")
     shares = per_step / per_step.sum()
-    in_period = mask & (fyp > 0)
-    persons = pd.DataFrame({"p": ctx.person_code[in_period], "s": ctx.step[in_period]})
-    basis_per_step = persons.drop_duplicates().groupby("s")["p"].size()
+    in_period = ctx.is_children & (ctx.step > 0) & (ctx.full_year_persons() > 0)
+    # Distinct (person, step) pairs, counted per step (steps are 1–7).
+    pairs = np.unique(ctx.person_code[in_period].astype(np.int64) * 8 + ctx.step[in_period])
+    basis_per_step = dict(enumerate(np.bincount(pairs % 8, minlength=8)))
     return Result(
         "",
         total,
@@ -67,8 +76,14 @@ def staircase_share(ctx: Context) -> Result:
     )
 
 
+def _inhabitants_0_22(ctx: Context) -> int:
+    """Inhabitants aged 0–22 in the period's year (computed once per context: five FP1
+    indicators ask)."""
+    return ctx.memo("fp1.inhabitants_0_22", lambda: ctx.population(ctx.period.year, *AGE_0_22))
+
+
 def _per_1000_0_22(ctx: Context, persons: int) -> Result:
-    inhabitants = ctx.population(ctx.period.year, *AGE_0_22)
+    inhabitants = _inhabitants_0_22(ctx)
     value = 1000 * ratio(persons, inhabitants, "the population aged 0–22")
     return Result("", value, "per_1000", basis=persons, extra={"inhabitants_0_22": inhabitants})
 
@@ -164,11 +179,23 @@ def preventive_spend_share(ctx: Context) -> Result:
 
 
 def _children_spend_annualised(ctx: Context) -> tuple[float, pd.Series]:
-    """Children's-area actual spend 1 Jan..period end, annualised, total and per line."""
+    """Children's-area actual spend 1 Jan..period end, annualised, total and per line
+    (computed once per context: ``fp1.spend_vs_need`` asks again)."""
+    return ctx.memo("fp1.children_spend", lambda: _children_spend(ctx))
+
+
+def _children_spend(ctx: Context) -> tuple[float, pd.Series]:
     period = ctx.period
-    rows = ctx.ledger_between(period.ytd_start, period.end)
-    rows = rows[rows["area"] == "children"]
-    by_line = rows.groupby("budget_line")["amount"].sum() * period.annualisation_factor()
+    ledger = ctx.ledger
+    dates = ledger["posting_date"].to_numpy()
+    rows = (
+        (dates >= np.datetime64(period.ytd_start))
+        & (dates <= np.datetime64(period.end))
+        & (ledger["area"] == "children").to_numpy()
+    )
+    amounts = pd.Series(ledger["amount"].to_numpy()[rows])
+    by_line = amounts.groupby(ledger["budget_line"].to_numpy()[rows]).sum()
+    by_line = by_line * period.annualisation_factor()
     return float(by_line.sum()), by_line
 
 
@@ -185,7 +212,7 @@ def spend_per_0_22(ctx: Context) -> Result:
     ``area = children``.
     """
     total, by_line = _children_spend_annualised(ctx)
-    inhabitants = ctx.population(ctx.period.year, *AGE_0_22)
+    inhabitants = _inhabitants_0_22(ctx)
     value = ratio(total, inhabitants, "the population aged 0–22")
     return Result(
         "",
