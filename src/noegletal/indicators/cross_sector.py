@@ -37,11 +37,13 @@ Choices where ``INDICATORS.md`` is silent (also in ``docs/cross-sector.md``):
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from noegletal.indicators._common import clean, ratio
 from noegletal.indicators.context import Context
@@ -105,24 +107,74 @@ def complete_followup_years(enrolled_on: date, period_end: date) -> int:
 
 
 # ---- shared derivation: spend per enrolment, window and sector --------------------------------
+#: Window codes of ``_CrossSector.spend_window``: ``0`` the baseline, ``k`` follow-up year *k*;
+#: the current ytd is ``_CrossSector.ytd_window``. ``NOT_CHOSEN`` leaves an enrolment out of a
+#: selection (see :func:`_sums`).
+BASELINE_WINDOW = 0
+NOT_CHOSEN = -1
+ONE_DAY = np.timedelta64(1, "D")
+NAT = np.datetime64("NaT", "D")
+
+
 @dataclass(frozen=True)
 class _CrossSector:
-    """Everything the five indicators share for one context.
+    """Everything the five indicators share for one context, as arrays.
 
-    ``enrolments``: enrolments of the period (``enrolment_id``, ``solution``, ``enrolled_on``,
-    ``unit``, ``full_years``). ``persons``: (``enrolment_id``, ``solution``, ``person_id``).
-    ``spend``: (``enrolment_id``, ``window``, ``sector``, ``amount``), ``window`` being
-    ``baseline``, ``"1"``, ``"2"``, … or ``ytd``. ``sectors``: sector areas in display order.
+    Enrolments of the period, in ``enrolment_id`` order (their *position*): ``solution``
+    (position in ``solutions``, which are sorted) and ``full_years``. Enrolled persons, one
+    entry per (enrolment, person): ``person_enrolment`` and ``person_code`` (position in
+    ``person_ids``). Spend per (enrolment, window, sector), in the string order of
+    (``enrolment_id``, window name, sector): ``spend_enrolment``, ``spend_window``
+    (``BASELINE_WINDOW``, ``k`` for follow-up year *k*, or ``ytd_window``), ``spend_sector``
+    (position in ``sectors``, the sector areas in display order) and ``spend_amount``.
     """
 
-    enrolments: pd.DataFrame
-    persons: pd.DataFrame
-    spend: pd.DataFrame
+    solution: np.ndarray
+    solutions: list[str]
+    full_years: np.ndarray
+    person_enrolment: np.ndarray
+    person_code: np.ndarray
+    person_ids: list[str]
+    spend_enrolment: np.ndarray
+    spend_window: np.ndarray
+    spend_sector: np.ndarray
+    spend_amount: np.ndarray
+    ytd_window: int
     sectors: list[str]
     notes: tuple[str, ...]
 
 
-_CACHE: weakref.WeakKeyDictionary[Context, _CrossSector] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class _Enrolments:
+    """Enrolments of the period, in table order (ids and solutions as strings; a missing
+    ``person_id`` or ``family_id`` is null)."""
+
+    enrolment_id: np.ndarray
+    solution: np.ndarray
+    person_id: np.ndarray
+    family_id: np.ndarray
+    enrolled_on: np.ndarray  # datetime64[D]
+    full_years: np.ndarray
+
+
+def _positions(values: pd.Series, known: list[str]) -> np.ndarray:
+    """Position in ``known`` of each of ``values`` (``-1`` where missing or not known), by
+    pyarrow's hash lookup: pandas' ``isin`` on Arrow strings walks a Python list."""
+    array = pa.array(values, type=pa.large_string(), from_pandas=True)
+    found = pc.index_in(array, value_set=pa.array(known, type=pa.large_string()))
+    return found.fill_null(-1).to_numpy().astype(np.int64)
+
+
+def _group_sums(keys: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (ascending) and the sum of ``amounts`` of each, in row order.
+
+    pandas' group-by sum on purpose: the published figures have always been summed that way.
+    How it adds depends on the rows (``np.add.reduceat`` when the keys are already sorted and
+    no amount is NaN, else Kahan-compensated), so each call takes the rows in the order, and
+    keys ordered as, a group-by of the former string columns did: the last digits then agree.
+    """
+    sums = pd.Series(amounts, dtype=np.float64).groupby(keys).sum()
+    return np.asarray(sums.index, dtype=np.int64), sums.to_numpy()
 
 
 def _sectors(ctx: Context) -> list[str]:
@@ -131,108 +183,231 @@ def _sectors(ctx: Context) -> list[str]:
     return standard + sorted(s for s in found if s not in STANDARD_SECTORS)
 
 
-def _enrolments(ctx: Context) -> pd.DataFrame:
+def _enrolments(ctx: Context) -> _Enrolments:
     table = ctx.tables.cross_sector_enrolments
     assert table is not None  # guaranteed by needs=
-    end = pd.Timestamp(ctx.period.end)
-    rows = table[table["enrolled_on"] <= end]
-    if rows.empty:
+    enrolled_on = table["enrolled_on"].to_numpy()
+    rows = enrolled_on <= np.datetime64(ctx.period.end)
+    if not rows.any():
         raise MissingInput(f"no cross-sector enrolment on or before {ctx.period.end}")
-    person = rows["person_id"] if "person_id" in rows else pd.Series(pd.NA, index=rows.index)
-    family = rows["family_id"] if "family_id" in rows else pd.Series(pd.NA, index=rows.index)
-    enrolled = [d.date() for d in rows["enrolled_on"]]
-    return pd.DataFrame(
-        {
-            "enrolment_id": rows["enrolment_id"].astype(str).to_numpy(),
-            "solution": rows["solution"].astype(str).to_numpy(),
-            "person_id": person.to_numpy(),
-            "family_id": family.to_numpy(),
-            "enrolled_on": enrolled,
-            "unit": ["family" if pd.notna(f) else "person" for f in family],
-            "full_years": [complete_followup_years(d, ctx.period.end) for d in enrolled],
-        }
+
+    def column(name: str) -> np.ndarray:
+        if name not in table:
+            return np.full(int(rows.sum()), None, dtype=object)
+        return table[name].to_numpy(dtype=object)[rows]
+
+    enrolled = enrolled_on[rows].astype("datetime64[D]")
+    return _Enrolments(
+        enrolment_id=table["enrolment_id"].astype(str).to_numpy()[rows],
+        solution=table["solution"].astype(str).to_numpy()[rows],
+        person_id=column("person_id"),
+        family_id=column("family_id"),
+        enrolled_on=enrolled,
+        full_years=_complete_followup_years(enrolled, ctx.period.end),
     )
 
 
-def _family_persons(ctx: Context) -> pd.DataFrame:
-    """(family_id, person_id) from ``family_members`` and ``interventions.family_id``."""
-    parts = []
-    if ctx.tables.family_members is not None:
-        parts.append(ctx.tables.family_members[["family_id", "person_id"]])
-    interventions = ctx.tables.interventions
-    if "family_id" in interventions:
-        parts.append(
-            interventions.loc[interventions["family_id"].notna(), ["family_id", "person_id"]]
-        )
-    if not parts:
-        return pd.DataFrame({"family_id": pd.Series(dtype=str), "person_id": pd.Series(dtype=str)})
-    return pd.concat(parts, ignore_index=True).astype(str).drop_duplicates()
+def _family_persons(ctx: Context, families: list[str]) -> dict[str, list[str]]:
+    """The persons of each of ``families``: its ``family_members`` rows, then the
+    ``interventions`` rows carrying its ``family_id``; each person once, in table order."""
+    members: dict[str, dict[str, None]] = {family: {} for family in families}
+    frames = [ctx.tables.family_members]
+    if "family_id" in ctx.tables.interventions:
+        frames.append(ctx.tables.interventions)
+    for frame in frames:
+        if frame is None:
+            continue
+        family = _positions(frame["family_id"], families)
+        rows = np.flatnonzero(family >= 0)
+        persons = np.asarray(frame["person_id"].array[rows], dtype=object)
+        for position, person in zip(family[rows].tolist(), persons, strict=True):
+            members[families[position]][str(person)] = None
+    return {family: list(persons) for family, persons in members.items()}
 
 
-def _enrolled_persons(ctx: Context, enrolments: pd.DataFrame) -> pd.DataFrame:
-    families = enrolments[enrolments["unit"] == "family"]
-    if not families.empty and ctx.tables.family_members is None:
+@dataclass(frozen=True)
+class _Persons:
+    """Enrolled (enrolment, person) pairs: ``enrolment`` (table position of the enrolment),
+    ``code`` (position of the person in ``ids``, the distinct persons)."""
+
+    enrolment: np.ndarray
+    code: np.ndarray
+    ids: list[str]
+
+
+def _enrolled_persons(ctx: Context, enrolments: _Enrolments) -> _Persons:
+    """Each enrolment's own person, then the persons of the enrolled families; each pair
+    once."""
+    is_family = pd.notna(enrolments.family_id)
+    if is_family.any() and ctx.tables.family_members is None:
         raise MissingInput(
             "family enrolments need the optional table family_members, which is absent"
         )
-    direct = enrolments.loc[enrolments["person_id"].notna(), ["enrolment_id", "person_id"]]
-    via_family = families[["enrolment_id", "family_id"]].merge(
-        _family_persons(ctx), on="family_id"
-    )[["enrolment_id", "person_id"]]
-    pairs = pd.concat([direct, via_family], ignore_index=True).astype(str).drop_duplicates()
-    solution = enrolments.set_index("enrolment_id")["solution"]
-    pairs["solution"] = pairs["enrolment_id"].map(solution)
-    return pairs.reset_index(drop=True)
+    pairs = {
+        (enrolment, str(enrolments.person_id[enrolment])): None
+        for enrolment in np.flatnonzero(pd.notna(enrolments.person_id)).tolist()
+    }
+    families = [str(f) for f in enrolments.family_id[is_family]]
+    members = _family_persons(ctx, list(dict.fromkeys(families))) if families else {}
+    for enrolment, family in zip(np.flatnonzero(is_family).tolist(), families, strict=True):
+        for person in members[family]:
+            pairs[(enrolment, person)] = None
+    ids = list(dict.fromkeys(person for _, person in pairs))
+    code = {person: i for i, person in enumerate(ids)}
+    return _Persons(
+        enrolment=np.array([enrolment for enrolment, _ in pairs], dtype=np.int64),
+        code=np.array([code[person] for _, person in pairs], dtype=np.int64),
+        ids=ids,
+    )
 
 
-def _windows(enrolments: pd.DataFrame, ytd_start: date, period_end: date) -> pd.DataFrame:
-    rows = []
-    for record in enrolments.itertuples(index=False):
-        rows.append((record.enrolment_id, BASELINE, *baseline_window(record.enrolled_on)))
-        for year in range(1, record.full_years + 1):
-            rows.append(
-                (record.enrolment_id, str(year), *followup_window(record.enrolled_on, year))
-            )
-        rows.append((record.enrolment_id, YTD, max(ytd_start, record.enrolled_on), period_end))
-    frame = pd.DataFrame(rows, columns=["enrolment_id", "window", "first", "last"])
-    frame["first"] = pd.to_datetime(frame["first"]).astype("datetime64[ns]")
-    frame["last"] = pd.to_datetime(frame["last"]).astype("datetime64[ns]")
-    return frame
+def _add_months(days: np.ndarray, months: int | np.ndarray) -> np.ndarray:
+    """:func:`~noegletal.periods.add_months` of each of ``days`` (``datetime64[D]``)."""
+    month = days.astype("datetime64[M]")
+    target = month + months
+    first = target.astype("datetime64[D]")
+    length = (target + 1).astype("datetime64[D]") - first
+    return first + np.minimum(days - month.astype("datetime64[D]"), length - ONE_DAY)
+
+
+def _followup_windows(enrolled_on: np.ndarray, year: int | np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`followup_window` of each of ``enrolled_on`` (``datetime64[D]``)."""
+    return (
+        _add_months(enrolled_on, 12 * (year - 1)),
+        _add_months(enrolled_on, 12 * year) - ONE_DAY,
+    )
+
+
+def _complete_followup_years(enrolled_on: np.ndarray, period_end: date) -> np.ndarray:
+    """:func:`complete_followup_years` of each of ``enrolled_on`` (``datetime64[D]``)."""
+    end = np.datetime64(period_end, "D")
+    years = np.zeros(len(enrolled_on), dtype=np.int64)
+    while (complete := _followup_windows(enrolled_on, years + 1)[1] <= end).any():
+        years += complete
+    return years
+
+
+def _windows(
+    enrolments: _Enrolments, ytd_start: date, period_end: date
+) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day (``datetime64[ns]``), enrolment × window code (baseline, year 1,
+    2, …, ytd); ``NaT`` where the enrolment has no such window."""
+    days = enrolments.enrolled_on
+    windows = [(_add_months(days, -12), days - ONE_DAY)]
+    for year in range(1, int(enrolments.full_years.max()) + 1):
+        complete = enrolments.full_years >= year
+        windows.append(
+            tuple(np.where(complete, bound, NAT) for bound in _followup_windows(days, year))
+        )
+    windows.append(
+        (np.maximum(days, np.datetime64(ytd_start, "D")), np.full_like(days, period_end))
+    )
+    first = np.stack([first for first, _ in windows], axis=1)
+    last = np.stack([last for _, last in windows], axis=1)
+    return first.astype("datetime64[ns]"), last.astype("datetime64[ns]")
+
+
+def _spend(
+    ctx: Context, enrolments: _Enrolments, rank: np.ndarray, persons: _Persons, sectors: list[str]
+) -> tuple[np.ndarray, ...]:
+    """Spend per (enrolment, window code, sector), ordered by enrolment ``rank`` (then window
+    code and sector): the sum of the ledger rows of the enrolment's persons in the window.
+
+    Each sum adds its rows person by person (in pair order), each person's rows in ledger
+    order: the order the former pandas merges gave, on which the sum's last digit depends.
+    """
+    ledger = ctx.ledger
+    person = _positions(ledger["person_id"], persons.ids)
+    sector = _positions(ledger["sector"], sectors)
+    rows = np.flatnonzero((person >= 0) & (sector >= 0))
+    # The ledger rows of each pair: rows grouped by person (ledger order kept), pair by pair.
+    # (As 16-bit integers when they fit: numpy sorts those stably by radix sort, in linear time.)
+    sort_key = person[rows]
+    if len(persons.ids) <= np.iinfo(np.uint16).max:
+        sort_key = sort_key.astype(np.uint16)
+    by_person = rows[np.argsort(sort_key, kind="stable")]
+    count = np.bincount(person[rows], minlength=len(persons.ids))
+    per_pair = count[persons.code]
+    pair = np.repeat(np.arange(len(per_pair)), per_pair)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    row = by_person[(np.cumsum(count) - count)[persons.code][pair] + within]
+    enrolment = persons.enrolment[pair]
+    day = ledger["posting_date"].to_numpy()[row]
+    amount = ledger["amount"].to_numpy(dtype=np.float64)[row]
+    sector = sector[row]
+
+    # Each row once per window of its enrolment that contains it, in window code order.
+    first, last = _windows(enrolments, ctx.period.ytd_start, ctx.period.end)
+    inside = (day[:, None] >= first[enrolment]) & (day[:, None] <= last[enrolment])
+    entry, window = np.nonzero(inside)
+    # Keys ordered as (enrolment_id, window name, sector name) strings sort.
+    n_windows, n_sectors = first.shape[1], len(sectors)
+    names = [BASELINE, *(str(year) for year in range(1, n_windows - 1)), YTD]
+    window_rank, window_of_rank = _string_ranks(names)
+    sector_rank, sector_of_rank = _string_ranks(sectors)
+    keys = (rank[enrolment[entry]] * n_windows + window_rank[window]) * n_sectors
+    key, total = _group_sums(keys + sector_rank[sector[entry]], amount[entry])
+    return (
+        key // (n_windows * n_sectors),
+        window_of_rank[key // n_sectors % n_windows],
+        sector_of_rank[key % n_sectors],
+        total,
+    )
+
+
+def _string_ranks(names: list[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rank of each of ``names`` in string order, and the inverse (name position by rank)."""
+    order = np.argsort(np.array(names, dtype=object), kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    return rank, order
 
 
 def _cross_sector(ctx: Context) -> _CrossSector:
-    if ctx in _CACHE:
-        return _CACHE[ctx]
+    return ctx.memo("cross_sector", lambda: _derive(ctx))
+
+
+def _derive(ctx: Context) -> _CrossSector:
     if "person_id" not in ctx.tables.ledger:
         raise MissingInput("the ledger has no person_id column, so spend cannot follow persons")
     enrolments = _enrolments(ctx)
     persons = _enrolled_persons(ctx, enrolments)
-    ledger = ctx.ledger
-    ledger = ledger[ledger["person_id"].isin(persons["person_id"]) & ledger["sector"].notna()]
-    rows = persons[["enrolment_id", "person_id"]].merge(
-        ledger[["person_id", "posting_date", "amount", "sector"]], on="person_id"
+    rank, order = _string_ranks(enrolments.enrolment_id)
+    sectors = _sectors(ctx)
+    spend_enrolment, spend_window, spend_sector, spend_amount = _spend(
+        ctx, enrolments, rank, persons, sectors
     )
-    windows = _windows(enrolments, ctx.period.ytd_start, ctx.period.end)
-    rows = rows.merge(windows, on="enrolment_id")
-    rows = rows[(rows["posting_date"] >= rows["first"]) & (rows["posting_date"] <= rows["last"])]
-    spend = rows.groupby(["enrolment_id", "window", "sector"], as_index=False)["amount"].sum()
     notes = []
     first_posting = ctx.tables.ledger_first_posting
     early = 0
     if first_posting is not None:
-        starts = [baseline_window(d)[0] for d in enrolments["enrolled_on"]]
-        early = sum(start < first_posting for start in starts)
+        starts = _add_months(enrolments.enrolled_on, -12)
+        early = int((starts < np.datetime64(first_posting, "D")).sum())
     if early:
         notes.append(
             f"{early} enrolment(s) have a baseline window starting before the first ledger "
             f"posting ({first_posting}): their baseline may be understated"
         )
-    empty = sorted(set(enrolments["enrolment_id"]) - set(persons["enrolment_id"]))
+    empty = len(order) - len(np.unique(persons.enrolment))
     if empty:
-        notes.append(f"{len(empty)} enrolment(s) have no known person (no spend can be found)")
-    result = _CrossSector(enrolments, persons, spend, _sectors(ctx), tuple(notes))
-    _CACHE[ctx] = result
-    return result
+        notes.append(f"{empty} enrolment(s) have no known person (no spend can be found)")
+    solutions = sorted(set(enrolments.solution.tolist()))
+    solution = np.searchsorted(np.array(solutions, dtype=object), enrolments.solution)
+    return _CrossSector(
+        solution=solution[order],
+        solutions=solutions,
+        full_years=enrolments.full_years[order],
+        person_enrolment=rank[persons.enrolment],
+        person_code=persons.code,
+        person_ids=persons.ids,
+        spend_enrolment=spend_enrolment,
+        spend_window=spend_window,
+        spend_sector=spend_sector,
+        spend_amount=spend_amount,
+        ytd_window=int(enrolments.full_years.max()) + 1,
+        sectors=sectors,
+        notes=tuple(notes),
+    )
 
 
 # ---- aggregation -------------------------------------------------------------------------------
@@ -241,63 +416,80 @@ class _Sums:
     """Spend of a selection of enrolments: total, per sector, per solution × sector."""
 
     total: float
-    by_sector: pd.Series
-    by_solution: pd.DataFrame  # index solution, columns sectors
-    units: pd.Series  # enrolments per solution
-    persons: pd.Series  # distinct persons per solution
+    by_sector: np.ndarray
+    solutions: list[str]  # the selection's solutions, sorted
+    by_solution: np.ndarray  # solution × sector
+    units: np.ndarray  # enrolments per solution
+    persons: np.ndarray  # distinct persons per solution
     all_units: int
     all_persons: int
 
 
-def _sum(cs: _CrossSector, amounts: pd.DataFrame, enrolment_ids: pd.Index) -> _Sums:
-    """Aggregate ``amounts`` (``enrolment_id``, ``sector``, ``amount``) over the enrolments in
-    ``enrolment_ids``; every sector and every solution of the selection is present."""
-    chosen = cs.enrolments[cs.enrolments["enrolment_id"].isin(enrolment_ids)]
-    solutions = sorted(chosen["solution"].unique())
-    solution_of = chosen.set_index("enrolment_id")["solution"]
-    amounts = amounts[amounts["enrolment_id"].isin(enrolment_ids)]
-    # The sums pivot_table would take (a group-by), without its overhead.
-    summed = (
-        amounts.assign(solution=amounts["enrolment_id"].map(solution_of))
-        .groupby(["solution", "sector"])["amount"]
-        .sum()
-    )
-    table = (
-        summed.unstack("sector")
-        if len(summed)
-        else pd.DataFrame(index=pd.Index([], name="solution"), dtype=float)
-    )
-    table = table.reindex(index=solutions, columns=cs.sectors).fillna(0.0)
-    persons = cs.persons[cs.persons["enrolment_id"].isin(enrolment_ids)]
-    return _Sums(
-        total=float(table.to_numpy().sum()),
-        by_sector=table.sum(axis=0),
-        by_solution=table,
-        units=chosen.groupby("solution").size().reindex(solutions, fill_value=0),
-        persons=persons.groupby("solution")["person_id"].nunique().reindex(solutions, fill_value=0),
-        all_units=len(chosen),
-        all_persons=int(persons["person_id"].nunique()),
-    )
+def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
+    """Aggregate the spend of several selections of enrolments (one group-by for all): of each
+    enrolment, selection ``i`` takes the spend of window code ``selections[i][enrolment]``
+    (none if ``NOT_CHOSEN``). Every sector and every solution of a selection is present."""
+    n_solutions, n_sectors = len(cs.solutions), len(cs.sectors)
+    # Keys ordered as (solution, sector) strings sort (see _group_sums).
+    sector_rank, sector_of_rank = _string_ranks(cs.sectors)
+    result = []
+    for window in selections:
+        rows = cs.spend_window == window[cs.spend_enrolment]
+        solution = cs.solution[cs.spend_enrolment[rows]]
+        keys = solution * n_sectors + sector_rank[cs.spend_sector[rows]]
+        key, total = _group_sums(keys, cs.spend_amount[rows])
+        cell = (key // n_sectors, sector_of_rank[key % n_sectors])
+        cells = np.zeros((n_solutions, n_sectors))
+        cells[cell] = total
+        has_spend = np.zeros((n_solutions, n_sectors), dtype=bool)
+        has_spend[cell] = True
+        chosen = window != NOT_CHOSEN
+        units = np.bincount(cs.solution[chosen], minlength=n_solutions)
+        present = np.flatnonzero(units)
+        table = cells[present]
+        # pandas laid this table out column-major when every solution had spend but some
+        # sector had none, and the total adds the cells in memory order: keep that order.
+        spent = has_spend[present]
+        if spent.any(axis=1).all() and not spent.any(axis=0).all():
+            table = np.asfortranarray(table)
+        pair = chosen[cs.person_enrolment]
+        person = cs.person_code[pair]
+        combos = np.unique(cs.solution[cs.person_enrolment[pair]] * len(cs.person_ids) + person)
+        persons = np.bincount(combos // max(len(cs.person_ids), 1), minlength=n_solutions)
+        result.append(
+            _Sums(
+                total=float(table.sum()),
+                by_sector=table.sum(axis=0),
+                solutions=[cs.solutions[s] for s in present],
+                by_solution=table,
+                units=units[present],
+                persons=persons[present],
+                all_units=int(chosen.sum()),
+                all_persons=len(np.unique(person)),
+            )
+        )
+    return result
 
 
-def _sector_map(values: pd.Series) -> dict[str, float]:
-    return {str(k): float(v) for k, v in values.items()}
+def _sector_map(sectors: list[str], values: np.ndarray) -> dict[str, float]:
+    return dict(zip(sectors, values.tolist(), strict=True))
 
 
 def _breakdown(sums: _Sums, sectors: list[str]) -> tuple[dict, dict]:
     """``{"sector": …, "solution": {X: {"sector": …}}}`` and its basis: the number of
     enrolled units behind each cell (a family counts once: its spend is one household's)."""
     breakdown = {
-        "sector": _sector_map(sums.by_sector),
+        "sector": _sector_map(sectors, sums.by_sector),
         "solution": {
-            str(sol): {"sector": _sector_map(row)} for sol, row in sums.by_solution.iterrows()
+            sol: {"sector": _sector_map(sectors, row)}
+            for sol, row in zip(sums.solutions, sums.by_solution, strict=True)
         },
     }
     basis = {
         "sector": dict.fromkeys(sectors, sums.all_units),
         "solution": {
-            str(sol): {"sector": dict.fromkeys(sectors, int(sums.units[sol]))}
-            for sol in sums.by_solution.index
+            sol: {"sector": dict.fromkeys(sectors, int(units))}
+            for sol, units in zip(sums.solutions, sums.units, strict=True)
         },
     }
     return breakdown, basis
@@ -306,16 +498,18 @@ def _breakdown(sums: _Sums, sectors: list[str]) -> tuple[dict, dict]:
 def _per_unit_rows(sums: _Sums, sectors: list[str], **fixed: object) -> list[dict]:
     """Long table rows (solution × sector, plus ``total`` rows) with kr and kr per unit."""
     rows = []
-    frames = [*sums.by_solution.iterrows(), ("total", sums.by_sector)]
-    for solution, values in frames:
-        units = sums.all_units if solution == "total" else int(sums.units[solution])
-        persons = sums.all_persons if solution == "total" else int(sums.persons[solution])
-        for sector in [*sectors, "total"]:
-            kr = float(values.sum() if sector == "total" else values[sector])
+    groups = [
+        *zip(sums.solutions, sums.by_solution, sums.units, sums.persons, strict=True),
+        ("total", sums.by_sector, sums.all_units, sums.all_persons),
+    ]
+    for solution, values, n_units, n_persons in groups:
+        units, persons = int(n_units), int(n_persons)
+        amounts = [*zip(sectors, values.tolist(), strict=True), ("total", float(values.sum()))]
+        for sector, kr in amounts:
             rows.append(
                 {
                     **fixed,
-                    "solution": str(solution),
+                    "solution": solution,
                     "sector": sector,
                     "units": units,
                     "persons": persons,
@@ -326,16 +520,19 @@ def _per_unit_rows(sums: _Sums, sectors: list[str], **fixed: object) -> list[dic
     return rows
 
 
-def _window_amounts(cs: _CrossSector, window: str) -> pd.DataFrame:
-    return cs.spend[cs.spend["window"] == window]
+def _every(cs: _CrossSector, window: int) -> np.ndarray:
+    """Selection: window code ``window`` of every enrolment."""
+    return np.full(len(cs.full_years), window)
 
 
-def _latest_amounts(cs: _CrossSector) -> tuple[pd.DataFrame, pd.Index]:
-    """Spend of each enrolment's latest complete follow-up year, and those enrolments."""
-    with_year = cs.enrolments[cs.enrolments["full_years"] >= 1]
-    latest = with_year.set_index("enrolment_id")["full_years"].astype(str)
-    spend = cs.spend[cs.spend["enrolment_id"].map(latest) == cs.spend["window"]]
-    return spend, pd.Index(with_year["enrolment_id"])
+def _with_years(cs: _CrossSector, years: int, window: int | np.ndarray) -> np.ndarray:
+    """Selection: ``window`` of the enrolments with at least ``years`` complete years."""
+    return np.where(cs.full_years >= years, window, NOT_CHOSEN)
+
+
+def _latest(cs: _CrossSector) -> np.ndarray:
+    """Selection: each enrolment's latest complete follow-up year (if any)."""
+    return _with_years(cs, 1, cs.full_years)
 
 
 def _note(cs: _CrossSector, text: str) -> str:
@@ -361,10 +558,9 @@ def baseline(ctx: Context) -> Result:
     persons, kr and kr per enrolled unit (enrolment).
     """
     cs = _cross_sector(ctx)
-    ids = pd.Index(cs.enrolments["enrolment_id"])
-    sums = _sum(cs, _window_amounts(cs, BASELINE), ids)
+    (sums,) = _sums(cs, [_every(cs, BASELINE_WINDOW)])
     breakdown, basis = _breakdown(sums, cs.sectors)
-    units = len(ids)
+    units = len(cs.full_years)
     return Result(
         "",
         sums.total,
@@ -378,7 +574,7 @@ def baseline(ctx: Context) -> Result:
             "units": units,
             "persons": sums.all_persons,
             "per_unit": sums.total / units,
-            "per_unit_by_sector": _sector_map(sums.by_sector / units),
+            "per_unit_by_sector": _sector_map(cs.sectors, sums.by_sector / units),
         },
     )
 
@@ -403,28 +599,21 @@ def followup(ctx: Context) -> Result:
     (every enrolment of the period).
     """
     cs = _cross_sector(ctx)
-    latest, with_year = _latest_amounts(cs)
-    all_ids = pd.Index(cs.enrolments["enrolment_id"])
+    with_year = int((cs.full_years >= 1).sum())
+    windows = {str(k): _with_years(cs, k, k) for k in range(1, cs.ytd_window)}
+    windows[YTD] = _every(cs, cs.ytd_window)
+    *per_window, latest = _sums(cs, [*windows.values(), _latest(cs)])
     years: dict[str, dict] = {}
     years_basis: dict[str, dict] = {}
     table: list[dict] = []
-    windows = [str(k) for k in range(1, int(cs.enrolments["full_years"].max()) + 1)] + [YTD]
-    for window in windows:
-        ids = (
-            all_ids
-            if window == YTD
-            else pd.Index(
-                cs.enrolments.loc[cs.enrolments["full_years"] >= int(window), "enrolment_id"]
-            )
-        )
-        sums = _sum(cs, _window_amounts(cs, window), ids)
-        years[window] = {"sector": _sector_map(sums.by_sector)}
+    for window, sums in zip(windows, per_window, strict=True):
+        years[window] = {"sector": _sector_map(cs.sectors, sums.by_sector)}
         years_basis[window] = {"sector": dict.fromkeys(cs.sectors, sums.all_units)}
         table += _per_unit_rows(sums, cs.sectors, window=window)
     value = None
     reason = None
-    if len(with_year):
-        sums = _sum(cs, latest, with_year)
+    if with_year:
+        sums = latest
         breakdown, basis = _breakdown(sums, cs.sectors)
         value, units = sums.total, sums.all_units
         table += _per_unit_rows(sums, cs.sectors, window="latest")
@@ -447,29 +636,31 @@ def followup(ctx: Context) -> Result:
             "year: each full year after enrolment; ytd: 1 January (or enrolment) to period end.",
         ),
         table=table,
-        extra={"enrolments_with_full_year": len(with_year), "enrolments": len(all_ids)},
+        extra={"enrolments_with_full_year": with_year, "enrolments": len(cs.full_years)},
     )
 
 
-def _comparison(ctx: Context) -> tuple[_CrossSector, _Sums, _Sums, pd.Index]:
+def _comparison(ctx: Context) -> tuple[_CrossSector, _Sums, _Sums]:
     """Baseline and latest complete follow-up year of the enrolments that have one."""
     cs = _cross_sector(ctx)
-    latest, ids = _latest_amounts(cs)
-    if not len(ids):
+    if not (cs.full_years >= 1).any():
         raise MissingInput(
             f"no enrolment has a full 12-month follow-up year by {ctx.period.end}, "
             "so there is nothing to compare with the baseline"
         )
-    before = _sum(cs, _window_amounts(cs, BASELINE), ids)
-    after = _sum(cs, latest, ids)
-    return cs, before, after, ids
+    before, after = ctx.memo(
+        "cross_sector.comparison",
+        lambda: _sums(cs, [_with_years(cs, 1, BASELINE_WINDOW), _latest(cs)]),
+    )
+    return cs, before, after
 
 
 def _change_result(ctx: Context, text: str) -> Result:
-    cs, before, after, ids = _comparison(ctx)
+    cs, before, after = _comparison(ctx)
     change = _Sums(
         total=after.total - before.total,
         by_sector=after.by_sector - before.by_sector,
+        solutions=after.solutions,
         by_solution=after.by_solution - before.by_solution,
         units=after.units,
         persons=after.persons,
@@ -478,20 +669,20 @@ def _change_result(ctx: Context, text: str) -> Result:
     )
     breakdown, basis = _breakdown(change, cs.sectors)
     table = []
-    for solution in [*before.by_solution.index, "total"]:
-        old = before.by_sector if solution == "total" else before.by_solution.loc[solution]
-        new = after.by_sector if solution == "total" else after.by_solution.loc[solution]
-        for sector in cs.sectors:
+    groups = [
+        *zip(before.solutions, before.by_solution, after.by_solution, before.units, strict=True),
+        ("total", before.by_sector, after.by_sector, before.all_units),
+    ]
+    for solution, old, new, units in groups:
+        for sector, old_kr, new_kr in zip(cs.sectors, old.tolist(), new.tolist(), strict=True):
             table.append(
                 {
-                    "solution": str(solution),
+                    "solution": solution,
                     "sector": sector,
-                    "units": before.all_units
-                    if solution == "total"
-                    else int(before.units[solution]),
-                    "baseline_kr": float(old[sector]),
-                    "followup_kr": float(new[sector]),
-                    "change_kr": float(new[sector] - old[sector]),
+                    "units": int(units),
+                    "baseline_kr": old_kr,
+                    "followup_kr": new_kr,
+                    "change_kr": new_kr - old_kr,
                 }
             )
     return Result(
@@ -506,8 +697,8 @@ def _change_result(ctx: Context, text: str) -> Result:
         extra={
             "baseline": before.total,
             "followup": after.total,
-            "enrolments_compared": len(ids),
-            "enrolments_without_full_year": int((cs.enrolments["full_years"] == 0).sum()),
+            "enrolments_compared": after.all_units,
+            "enrolments_without_full_year": int((cs.full_years == 0).sum()),
             "solution_budget_counter_entry": -change.total,
         },
     )
@@ -577,22 +768,31 @@ def outcome_job_education_share(ctx: Context) -> Result:
     assert outcomes is not None  # guaranteed by needs=
     end = ctx.period.end
     first = add_months(end + timedelta(days=1), -12)
-    hit = outcomes[
-        outcomes["status"].isin(JOB_OR_EDUCATION)
-        & (outcomes["date"] >= pd.Timestamp(first))
-        & (outcomes["date"] <= pd.Timestamp(end))
-    ]
-    persons = cs.persons.assign(hit=cs.persons["person_id"].isin(hit["person_id"]))
-    distinct = persons.drop_duplicates("person_id")
-    value = ratio(int(distinct["hit"].sum()), len(distinct), "the number of enrolled persons")
-    per_solution = persons.drop_duplicates(["solution", "person_id"]).groupby("solution")["hit"]
+    dates = outcomes["date"].to_numpy()
+    rows = (
+        (_positions(outcomes["status"], list(JOB_OR_EDUCATION)) >= 0)
+        & (dates >= np.datetime64(first))
+        & (dates <= np.datetime64(end))
+    )
+    person = _positions(outcomes["person_id"], cs.person_ids)
+    hit = np.zeros(len(cs.person_ids), dtype=bool)
+    hit[person[rows & (person >= 0)]] = True
+    hits = int(hit.sum())
+    value = ratio(hits, len(cs.person_ids), "the number of enrolled persons")
+    # Distinct (solution, person) pairs: a person counts once in each of its solutions.
+    n_persons = len(cs.person_ids)
+    pairs = np.unique(cs.solution[cs.person_enrolment] * n_persons + cs.person_code)
+    solution, person = np.divmod(pairs, n_persons)
+    size = np.bincount(solution, minlength=len(cs.solutions))
+    hit_size = np.bincount(solution, weights=hit[person], minlength=len(cs.solutions))
+    present = np.flatnonzero(size)
     return Result(
         "",
         value,
         "share",
-        breakdown={"solution": {str(k): float(v) for k, v in per_solution.mean().items()}},
-        basis=len(distinct),
-        breakdown_basis={"solution": {str(k): int(v) for k, v in per_solution.size().items()}},
+        breakdown={"solution": {cs.solutions[s]: float(hit_size[s] / size[s]) for s in present}},
+        basis=n_persons,
+        breakdown_basis={"solution": {cs.solutions[s]: int(size[s]) for s in present}},
         note=f"Outcomes dated {first}..{end}.",
-        extra={"persons_with_job_or_education": int(distinct["hit"].sum())},
+        extra={"persons_with_job_or_education": hits},
     )
