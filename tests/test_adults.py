@@ -689,33 +689,3 @@ def test_reduced_followups_with_falling_prices_save(
     result = one(direct_tables(interventions, prices, followups), "adults.followup_savings", period)
     assert result.value is not None and result.value >= 0
     assert all(v >= 0 for v in result.breakdown["paragraph"].values())
-
-
-@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # inf − inf
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(0, 5),
-            st.one_of(
-                st.floats(-1e12, 1e12), st.sampled_from([float("nan"), float("inf"), -float("inf")])
-            ),
-        ),
-        max_size=60,
-    ),
-    st.booleans(),
-)
-def test_group_sum_is_pandas_groupby_sum_to_the_last_digit(pairs, sort) -> None:
-    """The adults' array sums give the bits pandas' ``groupby().sum()`` gives (both of
-    pandas' methods: a run per group when codes never decrease, Kahan otherwise)."""
-    import numpy as np
-
-    from noegletal.indicators.adults import _group_sum
-
-    if sort:
-        pairs = sorted(pairs, key=lambda p: p[0])
-    groups = np.array([g for g, _ in pairs], dtype=np.int64)
-    values = np.array([v for _, v in pairs], dtype=float)
-    expected = pd.Series(values).groupby(groups).sum().reindex(range(6), fill_value=0.0)
-    got = _group_sum(groups, values, 6)
-    assert np.array_equal(got, expected.to_numpy(), equal_nan=True)

@@ -12,7 +12,6 @@ choice below for the reader of the report.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from datetime import date
 from typing import NamedTuple
@@ -124,51 +123,12 @@ def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _group_sum(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sum of ``values`` per group code ``0..size-1`` (codes in the order of the sorted keys),
-    to the last digit as pandas' ``groupby(...).sum()`` computes it: when the codes never
-    decrease and there is no NaN, ``np.add.reduceat`` over each group's run; otherwise NaN is
-    skipped and each group is summed in order with Kahan compensation.
-    """
-    if len(groups) and not np.isnan(values).any() and (groups[1:] >= groups[:-1]).all():
-        total = np.zeros(size)
-        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-        total[groups[starts]] = np.add.reduceat(values, starts)
-        return total
-    keep = ~np.isnan(values)
-    groups, values = groups[keep], values[keep]
-    if len(groups) and np.bincount(groups).max() > _SIDE_BY_SIDE_MAX:
-        return _kahan_one_by_one(groups, values, size)
-    # Many small groups: add the k-th value of every group at once, k = 0, 1, …
-    order = np.argsort(groups, kind="stable")
-    groups, values = groups[order], values[order]
-    rank = np.arange(len(groups)) - np.searchsorted(groups, groups)
-    total, compensation = np.zeros(size), np.zeros(size)
-    with np.errstate(invalid="ignore"):
-        for k in range(int(rank.max()) + 1 if len(rank) else 0):
-            at = rank == k
-            g = groups[at]
-            y = values[at] - compensation[g]
-            t = total[g] + y
-            c = t - total[g] - y
-            compensation[g] = np.where(np.isnan(c), 0.0, c)  # after an infinite value
-            total[g] = t
+    """Sum of ``values`` per group code ``0..size-1`` (NaN skipped), by pandas' group-by:
+    the published figures have always been summed that way, to the last digit."""
+    sums = pd.Series(values, dtype=np.float64).groupby(groups).sum()
+    total = np.zeros(size)
+    total[np.asarray(sums.index, dtype=np.int64)] = sums.to_numpy()
     return total
-
-
-#: Largest group :func:`_group_sum` sums side by side (one numpy step per position).
-_SIDE_BY_SIDE_MAX = 16
-
-
-def _kahan_one_by_one(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Kahan-compensated sum per group, value by value (as pandas' Cython ``group_sum``)."""
-    sums, compensation = [0.0] * size, [0.0] * size
-    for group, value in zip(groups.tolist(), values.tolist(), strict=True):
-        y = value - compensation[group]
-        t = sums[group] + y
-        c = t - sums[group] - y
-        compensation[group] = 0.0 if math.isnan(c) else c  # after an infinite value
-        sums[group] = t
-    return np.array(sums)
 
 
 def _sum(values: np.ndarray) -> float:

@@ -447,11 +447,6 @@ def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
         units = np.bincount(cs.solution[chosen], minlength=n_solutions)
         present = np.flatnonzero(units)
         table = cells[present]
-        # pandas laid this table out column-major when every solution had spend but some
-        # sector had none, and the total adds the cells in memory order: keep that order.
-        spent = has_spend[present]
-        if spent.any(axis=1).all() and not spent.any(axis=0).all():
-            table = np.asfortranarray(table)
         pair = chosen[cs.person_enrolment]
         person = cs.person_code[pair]
         combos = np.unique(cs.solution[cs.person_enrolment[pair]] * len(cs.person_ids) + person)
