@@ -101,45 +101,42 @@ def price_segments(
     """
     start = day_number(interventions["start_date"])
     end = day_number(interventions["end_date"], open_end=True)
-    base = pd.DataFrame(
-        {
-            "row": np.arange(len(interventions)),
-            "from": start,
-            "annual_cost": interventions["annual_cost"].to_numpy(dtype=float),
-            "order": 0,
-        }
-    )
+    row = np.arange(len(interventions))
+    begin = start
+    cost = interventions["annual_cost"].to_numpy(dtype=float)
+    from_table = np.zeros(len(interventions), dtype=bool)
     if measure_prices is not None and len(measure_prices):
-        position = pd.Series(np.arange(len(interventions)), index=interventions["intervention_id"])
-        rows = position.reindex(measure_prices["intervention_id"]).to_numpy()
-        known = ~pd.isna(rows)
-        extra = pd.DataFrame(
-            {
-                "row": rows[known].astype(np.int64),
-                "from": day_number(measure_prices["valid_from"])[known],
-                "annual_cost": measure_prices["annual_cost"].to_numpy(dtype=float)[known],
-                "order": 1,
-            }
+        found = pd.Index(interventions["intervention_id"]).get_indexer(
+            measure_prices["intervention_id"]
         )
+        known = found >= 0
+        price_row = found[known]
         # A price row at or before the start replaces the base price from the start.
-        extra["from"] = np.maximum(extra["from"].to_numpy(), start[extra["row"].to_numpy()])
-        base = pd.concat([base, extra], ignore_index=True)
-    # When two rows start on the same day the later (price-table) row wins.
-    base = base.sort_values(["row", "from", "order"], kind="stable")
-    base = base.drop_duplicates(["row", "from"], keep="last").reset_index(drop=True)
-    next_from = base.groupby("row")["from"].shift(-1)
-    own_end = end[base["row"].to_numpy()]
-    seg_end = np.where(next_from.isna(), own_end, next_from.fillna(0).to_numpy(np.int64) - 1)
-    seg_end = np.minimum(seg_end, own_end)
-    out = pd.DataFrame(
+        price_begin = np.maximum(day_number(measure_prices["valid_from"])[known], start[price_row])
+        row = np.concatenate([row, price_row])
+        begin = np.concatenate([begin, price_begin])
+        cost = np.concatenate([cost, measure_prices["annual_cost"].to_numpy(dtype=float)[known]])
+        from_table = np.concatenate([from_table, np.ones(len(price_row), dtype=bool)])
+    # Sorted by measure, start day, price-table rows last (a stable sort); when two rows
+    # start on the same day the later one wins.
+    order = np.lexsort((from_table, begin, row))
+    row, begin, cost = row[order], begin[order], cost[order]
+    same_next = (row[1:] == row[:-1]) & (begin[1:] == begin[:-1])
+    keep = np.append(~same_next, True)
+    row, begin, cost = row[keep], begin[keep], cost[keep]
+    own_end = end[row]
+    next_in_row = np.append(row[1:] == row[:-1], False)
+    next_begin = np.append(begin[1:], 0)
+    seg_end = np.minimum(np.where(next_in_row, next_begin - 1, own_end), own_end)
+    valid = seg_end >= begin
+    return pd.DataFrame(
         {
-            "row": base["row"].to_numpy(),
-            "seg_start": base["from"].to_numpy(),
-            "seg_end": seg_end.astype(np.int64),
-            "annual_cost": base["annual_cost"].to_numpy(),
+            "row": row[valid],
+            "seg_start": begin[valid],
+            "seg_end": seg_end[valid].astype(np.int64),
+            "annual_cost": cost[valid],
         }
     )
-    return out[out["seg_end"] >= out["seg_start"]].reset_index(drop=True)
 
 
 def _cost_of_segments(segments: pd.DataFrame, first: int, last: int) -> np.ndarray:
