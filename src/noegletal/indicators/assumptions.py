@@ -75,41 +75,51 @@ def _line_volumes(ctx: Context) -> pd.DataFrame:
     budget = ctx.tables.budget
     if "budget_full_year_persons" not in budget or "budget_avg_cost" not in budget:
         raise MissingInput("budget has no budget_full_year_persons/budget_avg_cost columns")
-    rows = budget[
-        (budget["year"] == year)
-        & budget["budget_full_year_persons"].notna()
-        & budget["budget_avg_cost"].notna()
-    ]
-    lines = ctx.tables.budget_lines.set_index("budget_line")
+    row = (
+        (budget["year"].to_numpy() == year)
+        & budget["budget_full_year_persons"].notna().to_numpy()
+        & budget["budget_avg_cost"].notna().to_numpy()
+    )
+    lines = ctx.tables.budget_lines
+    line_types = dict(zip(lines["budget_line"], lines["measure_types"], strict=True))
+    line_area = dict(zip(lines["budget_line"], lines["area"], strict=True))
     first, last = ctx.period.ytd_start, ctx.period.end
     days = ctx.days_active(first, last) / ((last - first).days + 1)
-    spend = ctx.spend_by_line(first, last) * ctx.period.annualisation_factor()
-    measure_type = ctx.interventions["measure_type"].to_numpy()
-    area = ctx.interventions["area"].to_numpy()
+    active = days > 0
+    spend = (ctx.spend_by_line(first, last) * ctx.period.annualisation_factor()).to_dict()
+    # Measure types as integer codes: comparing codes is far cheaper than strings.
+    measure, measure_names = ctx.interventions["measure_type"].factorize()
+    in_area = {"children": ctx.is_children, "adults": ctx.is_adults}  # measures' only areas
     records = []
-    for _, row in rows.iterrows():
-        line = row["budget_line"]
-        types = split_list(lines.at[line, "measure_types"]) if line in lines.index else []
+    for line, qb, pb in zip(
+        budget["budget_line"].to_numpy()[row],
+        budget["budget_full_year_persons"].to_numpy()[row],
+        budget["budget_avg_cost"].to_numpy()[row],
+        strict=True,
+    ):
+        types = split_list(line_types[line]) if line in line_types else []
         if not types:
             continue
-        mask = np.isin(measure_type, types) & (area == lines.at[line, "area"])
+        of_types = np.array([name in types for name in measure_names], dtype=bool)
+        mask = of_types[measure] & in_area.get(line_area[line], False)
         qa = float(days[mask].sum())
         line_spend = float(spend.get(line, 0.0))
         records.append(
             {
                 "budget_line": line,
-                "area": lines.at[line, "area"],
+                "area": line_area[line],
                 "qa": qa,
-                "qb": float(row["budget_full_year_persons"]),
+                "qb": float(qb),
                 "pa": line_spend / qa if qa > 0 else np.nan,
-                "pb": float(row["budget_avg_cost"]),
+                "pb": float(pb),
                 "spend": line_spend,
-                "persons": ctx.distinct_persons(mask & (days > 0)),
+                "persons": ctx.distinct_persons(mask & active),
             }
         )
     if not records:
         raise MissingInput(f"no budget line has volume and price assumptions for {year}")
-    return pd.DataFrame(records).sort_values("budget_line", kind="stable").reset_index(drop=True)
+    records.sort(key=lambda record: record["budget_line"])  # a stable sort
+    return pd.DataFrame(records)
 
 
 def _by_line_and_area(frame: pd.DataFrame, column: str) -> dict:

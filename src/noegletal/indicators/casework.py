@@ -12,6 +12,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from noegletal.codes import AREAS
 from noegletal.indicators._common import ratio, series_dict
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
@@ -116,25 +117,28 @@ def examinations_median_days(ctx: Context) -> Result:
     return Result("", float(days.median()), "days", basis=int(done["person_id"].nunique()))
 
 
-def _followups_with_area(ctx: Context) -> pd.DataFrame:
-    return ctx.memo("fp2.followups", lambda: _join_followups(ctx))
+def _followup_measures(ctx: Context) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    return ctx.memo("fp2.followups", lambda: _look_up_measures(ctx))
 
 
-def _join_followups(ctx: Context) -> pd.DataFrame:
-    """Follow-ups with the ``area`` and ``person_id`` of their measure (one lookup of each
-    follow-up's measure; ids are unique, validation guarantees it)."""
-    followups = ctx.tables.followups
-    if ctx.interventions.empty:  # no measure to look up (validation makes this rare)
-        return followups.assign(area=np.nan, person_id=np.nan)
-    row = ctx.measure_rows(followups["intervention_id"])
-    found = row >= 0
-    take = np.where(found, row, 0)
+def _look_up_measures(ctx: Context) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """For each follow-up, the person code of its measure (``-1`` where the measure is
+    unknown) and, per area (in sorted order), the mask of follow-ups whose measure is of that
+    area (one lookup of each follow-up's measure; ids are unique, validation guarantees it,
+    and allows only the children's and the adults' area)."""
+    row = ctx.measure_rows(ctx.tables.followups["intervention_id"])
+    # A sentinel appended to each array answers for the unknown measures (row -1).
+    person = np.append(ctx.person_code, -1)[row]
+    area = {
+        "adults": np.append(ctx.is_adults, False)[row],
+        "children": np.append(ctx.is_children, False)[row],
+    }
+    return person, area
 
-    def looked_up(column: str) -> pd.Series:
-        values = ctx.interventions[column].take(take).reset_index(drop=True)
-        return values.where(found).set_axis(followups.index)
 
-    return followups.assign(area=looked_up("area"), person_id=looked_up("person_id"))
+def _distinct(person: np.ndarray) -> int:
+    """Number of distinct known persons among ``person`` codes."""
+    return int(np.unique(person[person >= 0]).size)
 
 
 @indicator(
@@ -149,19 +153,25 @@ def followups_on_time_share(ctx: Context) -> Result:
     All areas; breakdown by ``area``. A follow-up not done (empty ``done_on``) is not on
     time.
     """
-    frame = _followups_with_area(ctx)
-    due = frame[_between(frame["due_on"], ctx)]
-    on_time = due["done_on"].notna() & (due["done_on"] <= due["due_on"])
-    value = ratio(int(on_time.sum()), len(due), "follow-ups due")
-    by_area = on_time.groupby(due["area"]).mean()
-    basis_area = due.groupby("area")["person_id"].nunique()
+    followups = ctx.tables.followups
+    person, areas = _followup_measures(ctx)
+    due = _between(followups["due_on"], ctx).to_numpy()
+    # A follow-up not done (NaT) compares as not on time.
+    on_time = due & (followups["done_on"].to_numpy() <= followups["due_on"].to_numpy())
+    value = ratio(int(on_time.sum()), int(due.sum()), "follow-ups due")
+    by_area, basis_area = {}, {}
+    for area, in_area in areas.items():
+        cell = due & in_area
+        if cell.any():
+            by_area[area] = int(on_time[cell].sum()) / int(cell.sum())
+            basis_area[area] = _distinct(person[cell])
     return Result(
         "",
         value,
         "share",
-        breakdown={"area": series_dict(by_area)},
-        basis=int(due["person_id"].nunique()),
-        breakdown_basis={"area": series_dict(basis_area)},
+        breakdown={"area": by_area},
+        basis=_distinct(person[due]),
+        breakdown_basis={"area": basis_area},
     )
 
 
@@ -177,15 +187,16 @@ def followups_overdue(ctx: Context) -> Result:
     All areas; breakdown by ``area``. Only follow-ups of measures still active on the due
     date would be a stricter reading; the definition does not ask for it.
     """
-    frame = _followups_with_area(ctx)
-    end = pd.Timestamp(ctx.period.end)
-    overdue = (frame["due_on"] <= end) & (frame["done_on"].isna() | (frame["done_on"] > end))
-    counts = frame[overdue].groupby("area").size()
+    followups = ctx.tables.followups
+    _, areas = _followup_measures(ctx)
+    end = np.datetime64(ctx.period.end)
+    done_on = followups["done_on"].to_numpy()
+    overdue = (followups["due_on"].to_numpy() <= end) & (np.isnat(done_on) | (done_on > end))
     return Result(
         "",
         int(overdue.sum()),
         "count",
-        breakdown={"area": series_dict(counts, ["children", "adults"])},
+        breakdown={"area": {area: int((overdue & areas[area]).sum()) for area in AREAS}},
     )
 
 

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 
 from noegletal.codes import MEASURE_TYPES_BY_AREA
-from noegletal.indicators._common import clean, ratio, series_dict
+from noegletal.indicators._common import ratio
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 from noegletal.measures import day_number
+from noegletal.periods import Period
 
 AGE_BANDS = {
     "children": [("0-5", 0, 5), ("6-11", 6, 11), ("12-17", 12, 17), ("18-22", 18, 22)],
@@ -25,53 +26,96 @@ COST_BANDS = [
 PROGRESSION_REASONS = ("goal_achieved", "stepped_down")
 
 
-def _measure_figures(ctx: Context) -> pd.DataFrame:
-    """Per (area, measure_type): persons at period end, unique persons in the period,
-    full-year persons, commitment cost and average cost per full-year person."""
-    return ctx.memo("fp6.measure_figures", lambda: _figures(ctx))
+FIGURES = (
+    "persons_end",
+    "unique_persons",
+    "full_year_persons",
+    "commitment_cost",
+    "avg_cost_per_fyp",
+)
 
 
-def _figures(ctx: Context) -> pd.DataFrame:
-    period = ctx.period
+def _codes(ctx: Context, column: str) -> tuple[np.ndarray, list[str]]:
+    """Integer code of each measure's ``column`` value and the values the codes stand for
+    (in order of first appearance), computed once per context."""
+
+    def factorize() -> tuple[np.ndarray, list[str]]:
+        codes, values = ctx.interventions[column].factorize()
+        return codes, values.tolist()
+
+    return ctx.memo(f"fp6.codes.{column}", factorize)
+
+
+def _in_area(ctx: Context, area: str) -> np.ndarray:
+    """Mask of the measures of ``area``."""
+    codes, areas = _codes(ctx, "area")
+    return codes == areas.index(area) if area in areas else np.zeros(len(codes), dtype=bool)
+
+
+def _pairs(ctx: Context) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Each measure's (area, measure type) group code and the groups' (area, measure type)
+    in order of first appearance (the order of ``groupby(..., sort=False)``)."""
+
+    def compute() -> tuple[np.ndarray, list[tuple[str, str]]]:
+        area, areas = _codes(ctx, "area")
+        measure, measures = _codes(ctx, "measure_type")
+        group, keys = pd.factorize(area * len(measures) + measure)
+        pairs = [(areas[k // len(measures)], measures[k % len(measures)]) for k in keys]
+        return group, pairs
+
+    return ctx.memo("fp6.pairs", compute)
+
+
+def _measure_groups(ctx: Context) -> list[tuple[str, str, np.ndarray]]:
+    """Row positions of each (area, measure type) of ``MEASURE_TYPES_BY_AREA`` that has
+    measures, in that order; a group's rows are in their original order, so every sum is the
+    one a boolean filter would give."""
+
+    def compute() -> list[tuple[str, str, np.ndarray]]:
+        group, pairs = _pairs(ctx)
+        number = {pair: i for i, pair in enumerate(pairs)}
+        return [
+            (area, measure, np.flatnonzero(group == number[(area, measure)]))
+            for area, types in MEASURE_TYPES_BY_AREA.items()
+            for measure in types
+            if (area, measure) in number
+        ]
+
+    return ctx.memo("fp6.measure_groups", compute)
+
+
+def _measure_figures(ctx: Context, period: Period) -> list[dict]:
+    """Per (area, measure_type) with a measure active in ``period``: persons at period end,
+    unique persons in the period, full-year persons, commitment cost and average cost per
+    full-year person."""
+    return ctx.memo(f"fp6.measure_figures.{period}", lambda: _figures(ctx, period))
+
+
+def _figures(ctx: Context, period: Period) -> list[dict]:
     active_end = ctx.active_on(period.end)
     days = ctx.days_active(period.start, period.end)
     fyp = days / period.days
     cost = ctx.commitment(period.start, period.end)
-    frame = pd.DataFrame(
-        {
-            "area": ctx.interventions["area"].to_numpy(),
-            "measure_type": ctx.interventions["measure_type"].to_numpy(),
-            "person": ctx.person_code,
-            "active_end": active_end,
-            "in_period": days > 0,
-            "fyp": fyp,
-            "cost": cost,
-        }
-    )
-    # Row positions per (area, measure type), found in one pass; a group's rows are taken in
-    # their original order, so every sum is the one a boolean filter would give.
-    groups = frame.groupby(["area", "measure_type"], sort=False).indices
+    person = ctx.person_code
     rows = []
-    for area, types in MEASURE_TYPES_BY_AREA.items():
-        for measure in types:
-            if (area, measure) not in groups:
-                continue
-            part = frame.take(groups[(area, measure)])
-            if not part["in_period"].any():
-                continue
-            fyp_sum = float(part["fyp"].sum())
-            rows.append(
-                {
-                    "area": area,
-                    "measure_type": measure,
-                    "persons_end": int(part.loc[part["active_end"], "person"].nunique()),
-                    "unique_persons": int(part.loc[part["in_period"], "person"].nunique()),
-                    "full_year_persons": fyp_sum,
-                    "commitment_cost": float(part["cost"].sum()),
-                    "avg_cost_per_fyp": float(part["cost"].sum() / fyp_sum) if fyp_sum else None,
-                }
-            )
-    return pd.DataFrame(rows)
+    for area, measure, at in _measure_groups(ctx):
+        in_period = days[at] > 0
+        if not in_period.any():
+            continue
+        fyp_sum = float(fyp[at].sum())
+        cost_sum = float(cost[at].sum())
+        rows.append(
+            {
+                "area": area,
+                "measure_type": measure,
+                "persons_end": int(np.unique(person[at[active_end[at]]]).size),
+                "unique_persons": int(np.unique(person[at[in_period]]).size),
+                "full_year_persons": fyp_sum,
+                "commitment_cost": cost_sum,
+                "avg_cost_per_fyp": cost_sum / fyp_sum if fyp_sum else None,
+            }
+        )
+    return rows
 
 
 def _change(now: float | None, before: float | None) -> float | None:
@@ -92,8 +136,8 @@ def key_figures(ctx: Context) -> Result:
     year had none, or when the data begin after last year's period started). Averages are per
     full-year person.
     """
-    now = _measure_figures(ctx)
-    if now.empty:
+    now = _measure_figures(ctx, ctx.period)
+    if not now:
         raise MissingInput("no measures were active in the period")
     last_year = ctx.period.same_period_last_year()
     first = ctx.tables.ledger_first_posting
@@ -101,32 +145,31 @@ def key_figures(ctx: Context) -> Result:
     if data_start is not None and last_year.start < data_start:
         # The data begin after last year's period started: measures that ended before the
         # extract window are missing, so a comparison would overstate every change.
-        before = pd.DataFrame()
+        before = {}
     else:
-        before = _measure_figures(ctx.shifted(last_year))
-    columns = [
-        "persons_end",
-        "unique_persons",
-        "full_year_persons",
-        "commitment_cost",
-        "avg_cost_per_fyp",
-    ]
-    if before.empty:
-        before = pd.DataFrame(columns=["area", "measure_type", *columns])
-    merged = now.merge(before, on=["area", "measure_type"], how="left", suffixes=("", "_last_year"))
-    for col in columns:
-        merged[f"{col}_change"] = [
-            _change(a, b) for a, b in zip(merged[col], merged[f"{col}_last_year"], strict=True)
-        ]
+        before = {(r["area"], r["measure_type"]): r for r in _measure_figures(ctx, last_year)}
+    # As in a left join: when a row has no match, last year's counts become floats.
+    as_float = bool(before) and any((r["area"], r["measure_type"]) not in before for r in now)
+    table = []
+    for row in now:
+        last = before.get((row["area"], row["measure_type"]), {})
+        ago = {col: last.get(col) for col in FIGURES}
+        if as_float:
+            ago = {col: None if v is None else float(v) for col, v in ago.items()}
+        table.append(
+            {
+                **row,
+                **{f"{col}_last_year": v for col, v in ago.items()},
+                **{f"{col}_change": _change(row[col], ago[col]) for col in FIGURES},
+                "basis": row["unique_persons"],
+            }
+        )
     total = ctx.distinct_persons(ctx.active_on(ctx.period.end))
-    table = [{k: clean(v) for k, v in row.items()} for row in merged.to_dict("records")]
-    for row in table:
-        row["basis"] = row["unique_persons"]
     return Result(
         "",
         total,
         "persons",
-        breakdown={"measure_type": series_dict(merged.set_index("measure_type")["persons_end"])},
+        breakdown={"measure_type": {r["measure_type"]: r["persons_end"] for r in now}},
         table=table,
     )
 
@@ -142,24 +185,21 @@ def flow(ctx: Context) -> Result:
     first, last = int(day_number(ctx.period.start)), int(day_number(ctx.period.end))
     start = day_number(ctx.interventions["start_date"])
     end = day_number(ctx.interventions["end_date"])
-    frame = pd.DataFrame(
-        {
-            "area": ctx.interventions["area"].to_numpy(),
-            "measure_type": ctx.interventions["measure_type"].to_numpy(),
-            "starts": (start >= first) & (start <= last),
-            "ends": (end >= first) & (end <= last),
-        }
-    )
-    grouped = frame.groupby(["area", "measure_type"], sort=False)[["starts", "ends"]].sum()
-    grouped = grouped[(grouped["starts"] > 0) | (grouped["ends"] > 0)].reset_index()
-    grouped["net"] = grouped["starts"] - grouped["ends"]
+    group, pairs = _pairs(ctx)
+    starts = np.bincount(group[(start >= first) & (start <= last)], minlength=len(pairs))
+    ends = np.bincount(group[(end >= first) & (end <= last)], minlength=len(pairs))
+    table = [
+        {"area": area, "measure_type": measure, "starts": s, "ends": e, "net": s - e}
+        for (area, measure), s, e in zip(pairs, starts.tolist(), ends.tolist(), strict=True)
+        if s > 0 or e > 0
+    ]
     return Result(
         "",
-        int(grouped["net"].sum()),
+        sum(r["net"] for r in table),
         "count",
-        breakdown={"measure_type": series_dict(grouped.set_index("measure_type")["net"])},
-        table=[{k: clean(v) for k, v in r.items()} for r in grouped.to_dict("records")],
-        extra={"starts": int(grouped["starts"].sum()), "ends": int(grouped["ends"].sum())},
+        breakdown={"measure_type": {r["measure_type"]: r["net"] for r in table}},
+        table=table,
+        extra={"starts": sum(r["starts"] for r in table), "ends": sum(r["ends"] for r in table)},
     )
 
 
@@ -177,13 +217,15 @@ def age_bands(ctx: Context) -> Result:
     ages = ctx.ages_on(day)
     breakdown: dict[str, dict] = {}
     for area, bands in AGE_BANDS.items():
-        mask = active & (ctx.interventions["area"].to_numpy() == area)
-        persons = pd.DataFrame({"person": ctx.person_code[mask], "age": ages[mask]})
-        persons = persons.groupby("person")["age"].max()
+        mask = active & _in_area(ctx, area)
+        # A person's age is the highest among their measures (birth dates may disagree).
+        persons, person = np.unique(ctx.person_code[mask], return_inverse=True)
+        oldest = np.full(len(persons), np.iinfo(np.int64).min)
+        np.maximum.at(oldest, person, ages[mask])
         counts = {}
-        covered = np.zeros(len(persons), dtype=bool)
+        covered = np.zeros(len(oldest), dtype=bool)
         for label, lo, hi in bands:
-            hit = persons.between(lo, hi).to_numpy()
+            hit = (oldest >= lo) & (oldest <= hi)
             counts[label] = int(hit.sum())
             covered |= hit
         if (~covered).any():
@@ -205,6 +247,14 @@ def cost_band(amount: float) -> str:
     return COST_BANDS[0][0]
 
 
+def _cost_band_numbers(amounts: np.ndarray) -> np.ndarray:
+    """Position in ``COST_BANDS`` of each amount's :func:`cost_band`."""
+    band = np.zeros(len(amounts), dtype=np.int64)  # outside every band: the first, as there
+    for number, (_, lo, hi) in enumerate(COST_BANDS):
+        band[(amounts >= lo) & (amounts < hi)] = number
+    return band
+
+
 @indicator("fp6.cost_bands", unit="persons", label_da="Personer fordelt på årlig udgift")
 def cost_bands(ctx: Context) -> Result:
     """Persons with an active measure in the year by annual commitment cost per person and
@@ -220,23 +270,24 @@ def cost_bands(ctx: Context) -> Result:
     days = ctx.days_active(first, last)
     cost = ctx.commitment(first, last) * period.annualisation_factor()
     mask = days > 0
-    frame = pd.DataFrame(
-        {
-            "person": ctx.person_code[mask],
-            "paragraph": ctx.interventions["paragraph"].to_numpy()[mask],
-            "cost": cost[mask],
-        }
-    )
-    if frame.empty:
+    if not mask.any():
         raise MissingInput("no measures were active in the year")
-    per_person = frame.groupby(["paragraph", "person"])["cost"].sum().reset_index()
-    per_person["band"] = per_person["cost"].map(cost_band)
-    breakdown = {}
+    paragraph, paragraphs = _codes(ctx, "paragraph")
+    width = int(ctx.person_code.max()) + 1  # person codes run 0 … width - 1
+    key = paragraph[mask] * width + ctx.person_code[mask]
+    # pandas' groupby sum (compensated summation): a sum near a band edge keeps its last digit.
+    per_person = pd.Series(cost[mask]).groupby(key).sum()
+    band = _cost_band_numbers(per_person.to_numpy())
+    counts = np.bincount(
+        per_person.index.to_numpy() // width * len(COST_BANDS) + band,
+        minlength=len(paragraphs) * len(COST_BANDS),
+    ).reshape(len(paragraphs), len(COST_BANDS))
     labels = [label for label, _, _ in COST_BANDS]
-    for paragraph, part in per_person.groupby("paragraph", sort=True):
-        counts = part["band"].value_counts()
-        breakdown[str(paragraph)] = {"cost_band": series_dict(counts, labels)}
-    return Result("", int(frame["person"].nunique()), "persons", breakdown={"paragraph": breakdown})
+    breakdown = {
+        str(paragraphs[i]): {"cost_band": dict(zip(labels, counts[i].tolist(), strict=True))}
+        for i in sorted(np.flatnonzero(counts.sum(axis=1)), key=lambda i: paragraphs[i])
+    }
+    return Result("", ctx.distinct_persons(mask), "persons", breakdown={"paragraph": breakdown})
 
 
 @indicator("fp6.progression", unit="share", label_da="Andel afsluttede indsatser med progression")
@@ -249,16 +300,22 @@ def progression(ctx: Context) -> Result:
     """
     if "end_reason" not in ctx.interventions:
         raise MissingInput("interventions has no end_reason column")
-    end = ctx.interventions["end_date"]
-    ended = (end >= pd.Timestamp(ctx.period.start)) & (end <= pd.Timestamp(ctx.period.end))
-    frame = ctx.interventions[ended.to_numpy()]
-    good = frame["end_reason"].isin(PROGRESSION_REASONS)
-    value = ratio(int(good.sum()), len(frame), "ended measures")
+    first, last = int(day_number(ctx.period.start)), int(day_number(ctx.period.end))
+    end = day_number(ctx.interventions["end_date"])
+    ended = (end >= first) & (end <= last)
+    good = ended & ctx.interventions["end_reason"].isin(PROGRESSION_REASONS).to_numpy()
+    value = ratio(int(good.sum()), int(ended.sum()), "ended measures")
+    by_area, basis_area = {}, {}
+    for area in sorted(_codes(ctx, "area")[1]):
+        in_area = ended & _in_area(ctx, area)
+        if in_area.any():
+            by_area[area] = int(good[in_area].sum()) / int(in_area.sum())
+            basis_area[area] = ctx.distinct_persons(in_area)
     return Result(
         "",
         value,
         "share",
-        breakdown={"area": series_dict(good.groupby(frame["area"]).mean())},
-        basis=int(frame["person_id"].nunique()),
-        breakdown_basis={"area": series_dict(frame.groupby("area")["person_id"].nunique())},
+        breakdown={"area": by_area},
+        basis=ctx.distinct_persons(ended),
+        breakdown_basis={"area": basis_area},
     )
