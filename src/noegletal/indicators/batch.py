@@ -20,7 +20,7 @@ import pandas as pd
 
 from noegletal.data.tables import Tables
 from noegletal.discretion import publish
-from noegletal.indicators._common import clean
+from noegletal.indicators._common import clean, positions_in
 from noegletal.indicators.output import results_document
 from noegletal.indicators.registry import compute
 from noegletal.periods import Period, parse_period
@@ -35,19 +35,25 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
     codes = tables.municipality_codes
     parts: dict[str, dict[str, pd.DataFrame]] = {code: {} for code in codes}
     lines: dict[str, pd.Series] = {}
-    wanted = pd.Index(codes)
     for f in fields(tables):
         frame = getattr(tables, f.name)
         if not isinstance(frame, pd.DataFrame) or "municipality_code" not in frame:
             continue
         # One stable sort by municipality, then zero-copy slices (one take per column,
         # not one per column and municipality).
-        position = wanted.get_indexer(frame["municipality_code"])
-        order = np.argsort(position, kind="stable")
-        ordered = frame.take(order).reset_index(drop=True)
-        bounds = np.searchsorted(position[order], np.arange(len(codes) + 1))
+        position = positions_in(frame["municipality_code"], codes)
+        if (position[1:] >= position[:-1]).all():  # already grouped (as exports usually are)
+            order, ordered = None, frame.reset_index(drop=True)
+        else:
+            order = np.argsort(position, kind="stable")
+            ordered = frame.take(order).reset_index(drop=True)
+            position = position[order]
+        bounds = np.searchsorted(position, np.arange(len(codes) + 1))
         # The ledger's budget lines are mapped once for the country, not per municipality.
-        line = tables.ledger_budget_line.take(order) if f.name == "ledger" else None
+        line = None
+        if f.name == "ledger":
+            line = tables.ledger_budget_line
+            line = line.reset_index(drop=True) if order is None else line.take(order)
         for i, code in enumerate(codes):
             part = ordered.iloc[bounds[i] : bounds[i + 1]]
             parts[code][f.name] = part.reset_index(drop=True)

@@ -42,10 +42,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from noegletal.indicators._common import clean, ratio
+from noegletal.indicators._common import clean, positions_in, ratio
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 from noegletal.periods import add_months
@@ -157,14 +155,6 @@ class _Enrolments:
     full_years: np.ndarray
 
 
-def _positions(values: pd.Series, known: list[str]) -> np.ndarray:
-    """Position in ``known`` of each of ``values`` (``-1`` where missing or not known), by
-    pyarrow's hash lookup: pandas' ``isin`` on Arrow strings walks a Python list."""
-    array = pa.array(values, type=pa.large_string(), from_pandas=True)
-    found = pc.index_in(array, value_set=pa.array(known, type=pa.large_string()))
-    return found.fill_null(-1).to_numpy().astype(np.int64)
-
-
 def _group_sums(keys: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``keys`` (ascending) and the sum of ``amounts`` of each, in row order.
 
@@ -217,7 +207,7 @@ def _family_persons(ctx: Context, families: list[str]) -> dict[str, list[str]]:
     for frame in frames:
         if frame is None:
             continue
-        family = _positions(frame["family_id"], families)
+        family = positions_in(frame["family_id"], families)
         rows = np.flatnonzero(family >= 0)
         persons = np.asarray(frame["person_id"].array[rows], dtype=object)
         for position, person in zip(family[rows].tolist(), persons, strict=True):
@@ -317,8 +307,8 @@ def _spend(
     order: the order the former pandas merges gave, on which the sum's last digit depends.
     """
     ledger = ctx.ledger
-    person = _positions(ledger["person_id"], persons.ids)
-    sector = _positions(ledger["sector"], sectors)
+    person = positions_in(ledger["person_id"], persons.ids)
+    sector = positions_in(ledger["sector"], sectors)
     rows = np.flatnonzero((person >= 0) & (sector >= 0))
     # The ledger rows of each pair: rows grouped by person (ledger order kept), pair by pair.
     # (As 16-bit integers when they fit: numpy sorts those stably by radix sort, in linear time.)
@@ -765,11 +755,11 @@ def outcome_job_education_share(ctx: Context) -> Result:
     first = add_months(end + timedelta(days=1), -12)
     dates = outcomes["date"].to_numpy()
     rows = (
-        (_positions(outcomes["status"], list(JOB_OR_EDUCATION)) >= 0)
+        (positions_in(outcomes["status"], list(JOB_OR_EDUCATION)) >= 0)
         & (dates >= np.datetime64(first))
         & (dates <= np.datetime64(end))
     )
-    person = _positions(outcomes["person_id"], cs.person_ids)
+    person = positions_in(outcomes["person_id"], cs.person_ids)
     hit = np.zeros(len(cs.person_ids), dtype=bool)
     hit[person[rows & (person >= 0)]] = True
     hits = int(hit.sum())
