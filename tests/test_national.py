@@ -405,3 +405,29 @@ def _check_published_csv(path: Path, document: dict) -> None:
         r[header.index("Børn og unge på indsatstrappen [fp1.staircase_persons]")] for r in body
     ]
     assert all((c.isdigit() and int(c) >= threshold) or c == f"<{threshold}" for c in counts)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_split_gives_each_municipality_its_own_rows_in_order(tables: Tables, shuffle) -> None:
+    """Split tables equal one filter per municipality, whether or not the rows arrive
+    grouped by municipality (grouped tables are sliced without a sort)."""
+    from dataclasses import replace
+
+    from noegletal.indicators.batch import split_by_municipality
+
+    if shuffle:
+        rng = np.random.default_rng(7)
+        tables = replace(
+            tables,
+            interventions=tables.interventions.iloc[rng.permutation(len(tables.interventions))],
+            ledger=tables.ledger.iloc[rng.permutation(len(tables.ledger))],
+        )
+    split = split_by_municipality(tables)
+    assert list(split) == tables.municipality_codes
+    for code, one in split.items():
+        expected = tables.for_municipality(code)
+        for name in ("interventions", "ledger", "followups"):
+            pd.testing.assert_frame_equal(getattr(one, name), getattr(expected, name))
+        pd.testing.assert_series_equal(
+            one.ledger_budget_line, expected.ledger_budget_line, check_names=False
+        )
