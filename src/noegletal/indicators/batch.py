@@ -8,9 +8,12 @@ inherit the split tables (fork; nothing is pickled but the results).
 from __future__ import annotations
 
 import csv
+import gc
 import multiprocessing as mp
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -129,6 +132,29 @@ def _compute_one(args: tuple[str, str]) -> tuple[dict[str, Any], dict[str, Any]]
     return results_document(tables, period, results), published
 
 
+#: Allocations between young-generation collections while computing (Python's default: 700).
+#: The indicators allocate many short-lived pandas objects; collecting every 700 of them
+#: cost about 15 % of the compute time.
+_GC_YOUNG = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    previous = gc.get_threshold()
+    gc.set_threshold(_GC_YOUNG, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+def _start_worker() -> None:
+    """A forked worker: what it inherited stays put (``gc.freeze``: never scanned again),
+    and young objects are collected less often."""
+    gc.freeze()
+    gc.set_threshold(_GC_YOUNG, *gc.get_threshold()[1:])
+
+
 def compute_by_municipality(tables: Tables, period: Period, *, workers: int | None = None) -> Batch:
     """Every indicator for every municipality (see :class:`Batch`)."""
     global _SPLIT
@@ -140,13 +166,16 @@ def compute_by_municipality(tables: Tables, period: Period, *, workers: int | No
         # the end while the other idles. The document keeps the code order.
         size = {code: len(_SPLIT[code].interventions) for code in codes}
         order = sorted(codes, key=lambda code: -size[code])
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=mp.get_context("fork"), initializer=_start_worker
+        ) as pool:
             done = dict(
                 zip(order, pool.map(_compute_one, [(c, str(period)) for c in order]), strict=True)
             )
         outputs = [done[code] for code in codes]
     else:
-        outputs = [_compute_one((code, str(period))) for code in codes]
+        with _fewer_collections():
+            outputs = [_compute_one((code, str(period))) for code in codes]
     _SPLIT = {}
     document = {
         "period": str(period),
