@@ -206,3 +206,28 @@ def test_parse_datetime_and_year_month() -> None:
     ]
     values, bad = parse_date(pd.Series(["2015-03"]), year_month=True)
     assert not bad[0] and values[0] == pd.Timestamp("2015-03-01")
+
+
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_large_table_duplicates_are_named_by_row(duplicate) -> None:
+    """From 100,000 rows on, uniqueness is first checked on the whole column; a duplicate is
+    still reported on every row that holds it."""
+    from noegletal.data.schema import check_table
+
+    n = 120_000
+    frame = pd.DataFrame(
+        {
+            "followup_id": pd.Series([f"F{i}" for i in range(n)], dtype="str"),
+            "intervention_id": pd.Series(["I1"] * n, dtype="str"),
+            "due_on": pd.Timestamp("2025-01-31"),
+            "done_on": pd.NaT,
+        }
+    )
+    if duplicate:
+        frame.loc[n - 1, "followup_id"] = "F5"
+    problems = check_table(TABLES["followups"], frame, "followups.parquet")
+    if not duplicate:
+        assert problems == []
+        return
+    assert {(p.row, p.column) for p in problems} == {(5, "followup_id"), (n - 1, "followup_id")}
+    assert all(p.rule.startswith("duplicate value") for p in problems)
