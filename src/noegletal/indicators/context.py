@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property, lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from noegletal.codes import PLACEMENT_STEPS, PREVENTIVE_STEPS
 from noegletal.data.tables import Tables
+from noegletal.indicators._common import positions_in
 from noegletal.indicators.registry import MissingInput
 from noegletal.measures import commitment_cost, day_number, price_segments
 from noegletal.periods import Period
@@ -25,6 +26,15 @@ from noegletal.periods import Period
 __all__ = ["Context"]
 
 T = TypeVar("T")
+
+
+class LedgerArrays(NamedTuple):
+    """The ledger's columns as arrays, row for row (cheaper to filter than the frame)."""
+
+    posting_date: np.ndarray  # datetime64[ns]
+    amount: np.ndarray  # float64, kr.
+    budget_line: np.ndarray  # object: the row's budget line, NaN where no line claims it
+    line_code: np.ndarray  # position of the row's budget line in ``budget_lines`` (-1: none)
 
 
 class Context:
@@ -39,6 +49,7 @@ class Context:
         self.days_active = lru_cache(maxsize=64)(self._days_active)
         self.commitment = lru_cache(maxsize=64)(self._commitment)
         self.highest_step_on = lru_cache(maxsize=16)(self._highest_step_on)
+        self.spend_by_line = lru_cache(maxsize=16)(self._spend_by_line)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per context: shared derivations of one indicator module (e.g.
@@ -55,8 +66,8 @@ class Context:
         if period not in self._shifted:
             other = Context(self.tables, period)
             # Reuse the period-independent arrays.
-            shared = ("_start", "_end", "_step", "_person_code", "_segments", "_measure_index")
-            for name in (*shared, "persons"):
+            shared = ("_start", "_end", "_step", "_person_factors", "_segments", "_ledger_arrays")
+            for name in shared:
                 if name in self.__dict__:
                     other.__dict__[name] = self.__dict__[name]
             self._shifted[period] = other
@@ -81,18 +92,16 @@ class Context:
         return self.tables.intervention_step
 
     @cached_property
-    def _person_code(self) -> np.ndarray:
+    def _person_factors(self) -> tuple[np.ndarray, pd.Index]:
         codes, uniques = pd.factorize(self.interventions["person_id"])
-        self.__dict__["persons"] = pd.Index(uniques)
-        return codes
+        return codes, pd.Index(uniques)
 
-    @cached_property
-    def _measure_index(self) -> pd.Index:
-        return pd.Index(self.interventions["intervention_id"])
-
-    def measure_rows(self, intervention_ids: pd.Series | np.ndarray) -> np.ndarray:
-        """Position in ``interventions`` of each id (``-1`` where the id is unknown)."""
-        return self._measure_index.get_indexer(intervention_ids).astype(np.int64)
+    def measure_rows(
+        self, intervention_ids: pd.Series | pd.api.extensions.ExtensionArray
+    ) -> np.ndarray:
+        """Position in ``interventions`` of each id (``-1`` where the id is unknown or
+        missing; ids are unique, validation guarantees it)."""
+        return positions_in(intervention_ids, self.interventions["intervention_id"])
 
     @property
     def step(self) -> np.ndarray:
@@ -102,7 +111,12 @@ class Context:
     @property
     def person_code(self) -> np.ndarray:
         """Integer code of each intervention's person (``persons[code]`` is the id)."""
-        return self._person_code
+        return self._person_factors[0]
+
+    @property
+    def persons(self) -> pd.Index:
+        """The distinct person ids, in order of first appearance."""
+        return self._person_factors[1]
 
     @cached_property
     def is_children(self) -> np.ndarray:
@@ -150,8 +164,11 @@ class Context:
     def _highest_step_on(self, day: date) -> pd.Series:
         """Highest staircase step active on ``day`` per child (index: person code)."""
         mask = self.active_on(day) & self.is_children & (self.step > 0)
-        frame = pd.DataFrame({"person": self.person_code[mask], "step": self.step[mask]})
-        return frame.groupby("person")["step"].max()
+        person, step = self.person_code[mask], self.step[mask]
+        highest = np.zeros(len(self.persons), dtype=np.int64)
+        np.maximum.at(highest, person, step)
+        present = np.unique(person)
+        return pd.Series(highest[present], index=pd.Index(present, name="person"), name="step")
 
     def persons_on_steps(self, day: date, steps: tuple[int, ...]) -> int:
         """Children with an active measure on one of ``steps`` on ``day`` (whatever else)."""
@@ -193,32 +210,59 @@ class Context:
 
     # ---- ledger -------------------------------------------------------------------------------
     @cached_property
+    def _ledger_arrays(self) -> LedgerArrays:
+        ledger = self.tables.ledger
+        line = self.tables.ledger_budget_line
+        return LedgerArrays(
+            posting_date=ledger["posting_date"].to_numpy(),
+            amount=ledger["amount"].to_numpy(dtype=np.float64),
+            budget_line=line.to_numpy(),
+            line_code=positions_in(line, self.tables.budget_lines["budget_line"]),
+        )
+
+    @property
+    def ledger_arrays(self) -> LedgerArrays:
+        """The ledger's posting date, amount and budget line as arrays, computed once."""
+        return self._ledger_arrays
+
+    @cached_property
     def ledger(self) -> pd.DataFrame:
         """Ledger rows with ``budget_line``, ``area`` and ``sector`` of their account."""
         ledger = self.tables.ledger
-        lines = self.tables.budget_lines.set_index("budget_line")
-        line = self.tables.ledger_budget_line
+        # Each row's line attributes taken by line position (missing where no line).
+        code = self.ledger_arrays.line_code
         return pd.DataFrame(
             {
                 "posting_date": ledger["posting_date"],
                 "amount": ledger["amount"],
-                "budget_line": line,
-                "area": line.map(lines["area"]),
-                "sector": line.map(self.tables.line_sector),
+                "budget_line": self.tables.ledger_budget_line,
+                "area": self.tables.budget_lines["area"].array.take(code, allow_fill=True),
+                "sector": self.tables.line_sector.array.take(code, allow_fill=True),
                 "person_id": ledger.get("person_id", pd.NA),
             }
         )
 
+    def ledger_rows_between(self, first: date, last: date) -> np.ndarray:
+        """Mask of the ledger rows posted ``first``..``last`` (both inclusive)."""
+        dates = self.ledger_arrays.posting_date
+        return (dates >= np.datetime64(first)) & (dates <= np.datetime64(last))
+
+    def ledger_in_area(self, area: str) -> np.ndarray:
+        """Mask of the ledger rows whose budget line is of ``area``."""
+        of_line = self.tables.budget_lines["area"].to_numpy() == area
+        # A sentinel appended answers for the rows without a line (code -1).
+        return np.append(of_line, False)[self.ledger_arrays.line_code]
+
     def ledger_between(self, first: date, last: date) -> pd.DataFrame:
         """Ledger rows posted ``first``..``last`` (both inclusive)."""
-        dates = self.ledger["posting_date"]
-        mask = (dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))
-        return self.ledger[mask.to_numpy()]
+        return self.ledger[self.ledger_rows_between(first, last)]
 
-    def spend_by_line(self, first: date, last: date) -> pd.Series:
+    def _spend_by_line(self, first: date, last: date) -> pd.Series:
         """Actual spend per budget line posted ``first``..``last`` (kr.)."""
-        rows = self.ledger_between(first, last)
-        return rows.groupby("budget_line")["amount"].sum()
+        ledger = self.ledger_arrays
+        rows = self.ledger_rows_between(first, last)
+        amounts = pd.Series(ledger.amount[rows], name="amount")
+        return amounts.groupby(pd.Index(ledger.budget_line[rows], name="budget_line")).sum()
 
     @cached_property
     def line_area(self) -> pd.Series:

@@ -22,7 +22,7 @@ def staircase_persons(ctx: Context) -> Result:
     """Persons at period end, each counted once at the highest step active that day
     (breakdown by step); total = distinct persons."""
     highest = ctx.highest_step_on(ctx.period.end)
-    counts = highest.value_counts()
+    counts = dict(enumerate(np.bincount(highest.to_numpy(), minlength=8)))
     return Result("", int(highest.size), "persons", breakdown={"step": by_step(counts)})
 
 
@@ -122,9 +122,9 @@ def preventive_per_1000_0_22(ctx: Context) -> Result:
 
 
 def _placed_share(ctx: Context, steps: tuple[int, ...]) -> Result:
-    highest = ctx.highest_step_on(ctx.period.end)
-    placed = highest[highest.isin(PLACEMENT_STEPS)]
-    value = ratio(int(placed.isin(steps).sum()), placed.size, "the number of placed persons")
+    highest = ctx.highest_step_on(ctx.period.end).to_numpy()
+    placed = highest[np.isin(highest, PLACEMENT_STEPS)]
+    value = ratio(int(np.isin(placed, steps).sum()), placed.size, "the number of placed persons")
     return Result("", value, "share", basis=int(placed.size))
 
 
@@ -186,15 +186,10 @@ def _children_spend_annualised(ctx: Context) -> tuple[float, pd.Series]:
 
 def _children_spend(ctx: Context) -> tuple[float, pd.Series]:
     period = ctx.period
-    ledger = ctx.ledger
-    dates = ledger["posting_date"].to_numpy()
-    rows = (
-        (dates >= np.datetime64(period.ytd_start))
-        & (dates <= np.datetime64(period.end))
-        & (ledger["area"] == "children").to_numpy()
-    )
-    amounts = pd.Series(ledger["amount"].to_numpy()[rows])
-    by_line = amounts.groupby(ledger["budget_line"].to_numpy()[rows]).sum()
+    ledger = ctx.ledger_arrays
+    rows = ctx.ledger_rows_between(period.ytd_start, period.end) & ctx.ledger_in_area("children")
+    amounts = pd.Series(ledger.amount[rows])
+    by_line = amounts.groupby(ledger.budget_line[rows]).sum()
     by_line = by_line * period.annualisation_factor()
     return float(by_line.sum()), by_line
 
@@ -259,24 +254,27 @@ def step_movement(ctx: Context) -> Result:
     The total is the sum of the shares (1); ``basis`` is the number of persons active at the
     period start; ``breakdown_basis`` holds the number of persons in each movement.
     """
-    before = ctx.highest_step_on(ctx.period.start)
-    after = ctx.highest_step_on(ctx.period.end).reindex(before.index)
-    movement = np.select(
-        [after.isna(), after < before, after == before],
-        ["none", "lower", "same"],
-        default="higher",
-    )
-    counts = pd.Series(movement).value_counts()
-    keys = ["lower", "same", "higher", "none"]
+    start = ctx.highest_step_on(ctx.period.start)
+    end = ctx.highest_step_on(ctx.period.end)
+    # Each person's step at the end (0: no active measure), for the persons active at the start.
+    step_at_end = np.zeros(len(ctx.persons), dtype=np.int64)
+    step_at_end[end.index.to_numpy()] = end.to_numpy()
+    before, after = start.to_numpy(), step_at_end[start.index.to_numpy()]
+    counts = {
+        "lower": int(((after > 0) & (after < before)).sum()),
+        "same": int((after == before).sum()),
+        "higher": int((after > before).sum()),
+        "none": int((after == 0).sum()),
+    }
     total_persons = int(before.size)
     ratio(total_persons, total_persons, "the number of children active at the period start")
-    shares = {k: float(counts.get(k, 0) / total_persons) for k in keys}
+    shares = {k: float(n / total_persons) for k, n in counts.items()}
     return Result(
         "",
         float(sum(shares.values())),
         "share",
         breakdown={"movement": shares},
         basis=total_persons,
-        breakdown_basis={"movement": {k: int(counts.get(k, 0)) for k in keys}},
+        breakdown_basis={"movement": counts},
         distribution=True,
     )
