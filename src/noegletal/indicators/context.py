@@ -43,7 +43,6 @@ class Context:
     def __init__(self, tables: Tables, period: Period):
         self.tables = tables
         self.period = period
-        self._shifted: dict[Period, Context] = {}
         # lru_cache on bound methods keyed by arguments, one cache per context.
         self.active_on = lru_cache(maxsize=64)(self._active_on)
         self.days_active = lru_cache(maxsize=64)(self._days_active)
@@ -58,20 +57,6 @@ class Context:
         if key not in cache:
             cache[key] = compute()
         return cache[key]
-
-    def shifted(self, period: Period) -> Context:
-        """A context for another period over the same tables (shares nothing mutable)."""
-        if period == self.period:
-            return self
-        if period not in self._shifted:
-            other = Context(self.tables, period)
-            # Reuse the period-independent arrays.
-            shared = ("_start", "_end", "_step", "_person_factors", "_segments", "_ledger_arrays")
-            for name in shared:
-                if name in self.__dict__:
-                    other.__dict__[name] = self.__dict__[name]
-            self._shifted[period] = other
-        return self._shifted[period]
 
     # ---- interventions as arrays ----------------------------------------------------------
     @property
