@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from noegletal.lookup import positions_in
 from noegletal.periods import Period, days_in_year
 
 __all__ = [
@@ -106,9 +107,7 @@ def price_segments(
     cost = interventions["annual_cost"].to_numpy(dtype=float)
     from_table = np.zeros(len(interventions), dtype=bool)
     if measure_prices is not None and len(measure_prices):
-        found = pd.Index(interventions["intervention_id"]).get_indexer(
-            measure_prices["intervention_id"]
-        )
+        found = positions_in(measure_prices["intervention_id"], interventions["intervention_id"])
         known = found >= 0
         price_row = found[known]
         # A price row at or before the start replaces the base price from the start.

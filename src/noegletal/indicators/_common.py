@@ -12,7 +12,7 @@ import pandas as pd
 from noegletal.codes import STAIRCASE
 from noegletal.indicators.registry import MissingInput
 
-__all__ = ["by_step", "clean", "positions_in", "ratio", "series_dict"]
+__all__ = ["by_step", "clean", "ratio", "series_dict"]
 
 
 def clean(value: Any) -> Any:
@@ -45,15 +45,3 @@ def series_dict(values: pd.Series | Mapping[Any, Any], keys: list[Any] | None = 
 def by_step(values: pd.Series | Mapping[int, Any]) -> dict[str, Any]:
     """A breakdown over the seven staircase steps, keys ``"1"``…``"7"``, zeros kept."""
     return series_dict(values, list(STAIRCASE))
-
-
-def positions_in(values: pd.Series, known: list[str]) -> np.ndarray:
-    """Position in ``known`` of each of ``values`` (``-1`` where missing or not known), by
-    pyarrow's hash lookup: pandas' ``isin``/``get_indexer`` on Arrow strings first copy
-    them into Python objects."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(values, type=pa.large_string(), from_pandas=True)
-    found = pc.index_in(array, value_set=pa.array(known, type=pa.large_string()))
-    return found.fill_null(-1).to_numpy().astype(np.int64)

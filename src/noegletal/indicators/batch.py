@@ -23,9 +23,10 @@ import pandas as pd
 
 from noegletal.data.tables import Tables
 from noegletal.discretion import publish
-from noegletal.indicators._common import clean, positions_in
+from noegletal.indicators._common import clean
 from noegletal.indicators.output import results_document
 from noegletal.indicators.registry import compute
+from noegletal.lookup import positions_in
 from noegletal.periods import Period, parse_period
 
 __all__ = ["Batch", "compute_by_municipality", "split_by_municipality"]

@@ -18,8 +18,8 @@ import pandas as pd
 
 from noegletal.codes import PLACEMENT_STEPS, PREVENTIVE_STEPS
 from noegletal.data.tables import Tables
-from noegletal.indicators._common import positions_in
 from noegletal.indicators.registry import MissingInput
+from noegletal.lookup import positions_in
 from noegletal.measures import commitment_cost, day_number, price_segments
 from noegletal.periods import Period
 

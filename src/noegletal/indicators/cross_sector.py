@@ -43,9 +43,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from noegletal.indicators._common import clean, positions_in, ratio
+from noegletal.indicators._common import clean, ratio
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
+from noegletal.lookup import positions_in
 from noegletal.periods import add_months
 
 __all__ = [
