@@ -14,6 +14,7 @@ from noegletal.codes import STEP_OF
 from noegletal.config import Municipality
 from noegletal.data.accounts import map_accounts
 from noegletal.data.io import Source
+from noegletal.lookup import positions_in
 
 __all__ = ["Tables"]
 
@@ -118,8 +119,8 @@ class Tables:
     @cached_property
     def intervention_step(self) -> np.ndarray:
         """Staircase step 1–7 of each intervention (0 for adults' measures)."""
-        steps = self.interventions["measure_type"].map(STEP_OF)
-        return steps.fillna(0).to_numpy(dtype=np.int64)
+        steps = np.array([*STEP_OF.values(), 0], dtype=np.int64)  # position −1: no step
+        return steps[positions_in(self.interventions["measure_type"], list(STEP_OF))]
 
     @cached_property
     def line_sector(self) -> pd.Series:
