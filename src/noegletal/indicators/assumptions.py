@@ -88,7 +88,8 @@ def _line_volumes(ctx: Context) -> pd.DataFrame:
     active = days > 0
     spend = (ctx.spend_by_line(first, last) * ctx.period.annualisation_factor()).to_dict()
     # Measure types as integer codes: comparing codes is far cheaper than strings.
-    measure, measure_names = ctx.interventions["measure_type"].factorize()
+    measure, uniques = ctx.interventions["measure_type"].factorize()
+    measure_names = uniques.tolist()
     in_area = {"children": ctx.is_children, "adults": ctx.is_adults}  # measures' only areas
     records = []
     for line, qb, pb in zip(
@@ -122,9 +123,13 @@ def _line_volumes(ctx: Context) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
+def _by_line(frame: pd.DataFrame, column: str) -> dict:
+    return series_dict(dict(zip(frame["budget_line"], frame[column], strict=True)))
+
+
 def _by_line_and_area(frame: pd.DataFrame, column: str) -> dict:
     return {
-        "budget_line": series_dict(frame.set_index("budget_line")[column]),
+        "budget_line": _by_line(frame, column),
         "area": series_dict(frame.groupby("area")[column].sum()),
     }
 
@@ -172,17 +177,22 @@ def _average(frame: pd.DataFrame, amount: pd.Series, volume: str) -> tuple[float
     if total_volume <= 0:
         raise MissingInput("no full-year persons on the lines with assumptions")
     by_area = {}
-    for area, part in frame.groupby("area"):
-        v = part[volume].sum()
+    areas, volumes, amounts = frame["area"].to_numpy(), frame[volume].to_numpy(), amount.to_numpy()
+    for area in sorted(set(areas)):  # the order of groupby("area")
+        part = areas == area
+        v = volumes[part].sum()
         if v > 0:
-            by_area[area] = float(amount[part.index].sum() / v)
+            by_area[area] = float(amounts[part].sum() / v)
     return float(amount.sum() / total_volume), by_area
 
 
-def _persons_basis(frame: pd.DataFrame) -> dict:
+def _persons_basis(lines: list[str], areas: list[str], persons: list[int]) -> dict:
+    by_area: dict[str, int] = {}
+    for area, count in zip(areas, persons, strict=True):
+        by_area[area] = by_area.get(area, 0) + count
     return {
-        "budget_line": series_dict(frame.set_index("budget_line")["persons"]),
-        "area": series_dict(frame.groupby("area")["persons"].sum()),
+        "budget_line": series_dict(dict(zip(lines, persons, strict=True))),
+        "area": dict(sorted(by_area.items())),  # the order of groupby("area")
     }
 
 
@@ -198,14 +208,16 @@ def avg_cost_actual(ctx: Context) -> Result:
     """
     frame = line_volumes(ctx)
     total, by_area = _average(frame, frame["spend"], "qa")
-    lines = series_dict(frame.set_index("budget_line")["pa"])
+    lines = _by_line(frame, "pa")
     return Result(
         "",
         total,
         "kr_per_person",
         breakdown={"budget_line": lines, "area": by_area},
         basis=int(frame["persons"].sum()),
-        breakdown_basis=_persons_basis(frame),
+        breakdown_basis=_persons_basis(
+            frame["budget_line"].tolist(), frame["area"].tolist(), frame["persons"].tolist()
+        ),
         note=_note(ctx),
     )
 
@@ -227,51 +239,59 @@ def avg_cost_budget(ctx: Context) -> Result:
         total,
         "kr_per_person",
         breakdown={
-            "budget_line": series_dict(frame.set_index("budget_line")["pb"]),
+            "budget_line": _by_line(frame, "pb"),
             "area": by_area,
         },
         note=_note(ctx),
     )
 
 
-def _effects(ctx: Context) -> pd.DataFrame:
+def _effects(ctx: Context) -> dict[str, list]:
     return ctx.memo("fp4.effects", lambda: _compute_effects(ctx))
 
 
-def _compute_effects(ctx: Context) -> pd.DataFrame:
+def _compute_effects(ctx: Context) -> dict[str, list]:
+    """The lines with activity (Qa > 0), as columns: those of :func:`line_volumes` and the
+    :class:`Decomposition` fields."""
     frame = line_volumes(ctx)
-    frame = frame[frame["qa"] > 0].reset_index(drop=True)
-    if frame.empty:
+    active = frame["qa"].to_numpy() > 0
+    if not active.any():
         raise MissingInput("no line with assumptions had any activity")
-    parts = [decompose(r.qa, r.pa, r.qb, r.pb) for r in frame.itertuples()]
-    return frame.assign(
-        volume=[p.volume for p in parts],
-        price=[p.price for p in parts],
-        interaction=[p.interaction for p in parts],
-        total=[p.total for p in parts],
-    )
+    columns = {name: frame[name].to_numpy()[active].tolist() for name in frame.columns}
+    parts = [
+        decompose(*values)
+        for values in zip(columns["qa"], columns["pa"], columns["qb"], columns["pb"], strict=True)
+    ]
+    return {
+        **columns,
+        "volume": [p.volume for p in parts],
+        "price": [p.price for p in parts],
+        "interaction": [p.interaction for p in parts],
+        "total": [p.total for p in parts],
+    }
 
 
 def _effect_result(ctx: Context, column: str) -> Result:
-    frame = _effects(ctx)
+    effects = _effects(ctx)
+    values = effects[column]
     by_area: dict[str, Decimal] = {}
-    for area, value in zip(frame["area"], frame[column], strict=True):
+    for area, value in zip(effects["area"], values, strict=True):
         by_area[area] = by_area.get(area, Decimal(0)) + value
-    total = sum(frame[column], Decimal(0))
+    total = sum(values, Decimal(0))
     return Result(
         "",
         float(total),
         "kr",
         breakdown={
             "budget_line": {
-                line: float(v) for line, v in zip(frame["budget_line"], frame[column], strict=True)
+                line: float(v) for line, v in zip(effects["budget_line"], values, strict=True)
             },
             "area": {area: float(v) for area, v in by_area.items()},
         },
-        basis=int(frame["persons"].sum()),
-        breakdown_basis=_persons_basis(frame),
+        basis=sum(effects["persons"]),
+        breakdown_basis=_persons_basis(effects["budget_line"], effects["area"], effects["persons"]),
         note=_note(ctx),
-        extra={"exact": total, "total_deviation": float(sum(frame["total"], Decimal(0)))},
+        extra={"exact": total, "total_deviation": float(sum(effects["total"], Decimal(0)))},
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import calendar
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -34,6 +34,7 @@ from noegletal.data.tables import Tables
 from noegletal.indicators._common import series_dict
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
+from noegletal.lookup import positions_in
 from noegletal.measures import OPEN_END, day_number
 from noegletal.periods import add_months, days_in_year, month_ends
 
@@ -52,8 +53,12 @@ __all__ = [
 TERMS = ("actual_ytd", "committed", "new_measures", "early_endings", "non_measure_rest")
 
 
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
 def _dn(day: date) -> int:
-    return int(day_number(day))
+    """Day number of ``day`` (as :func:`noegletal.measures.day_number`)."""
+    return day.toordinal() - _EPOCH
 
 
 def _date(day_no: int) -> date:
@@ -100,13 +105,36 @@ class _Prepared:
     b_year: np.ndarray  # budget rows: year, line code (-1: no social-area line), corrected
     b_line: np.ndarray
     b_corrected: np.ndarray
+    years: dict[int, _Year] = field(default_factory=dict)  # filled by _year
+    budgets: dict[int, pd.Series] = field(default_factory=dict)  # by corrected_budget
+
+
+@dataclass(frozen=True)
+class _Year:
+    """The rows of :class:`_Prepared` that can count at a cut-off in ``year``, in their
+    order (so sums over them add the same numbers in the same order): bookings on a
+    social-area line dated 1 Jan of the year before .. 31 Dec; measures on a line that
+    overlap the earliest lookback window .. 31 Dec; price rows of the measures active on
+    some day of the year (``p_row`` indexes the year's measures)."""
+
+    l_day: np.ndarray
+    l_amount: np.ndarray
+    l_line: np.ndarray
+    l_tied: np.ndarray
+    m_line: np.ndarray
+    m_start: np.ndarray
+    m_end: np.ndarray
+    m_start_cost: np.ndarray
+    p_row: np.ndarray
+    p_from: np.ndarray
+    p_cost: np.ndarray
 
 
 _PREPARED: weakref.WeakKeyDictionary[Tables, _Prepared] = weakref.WeakKeyDictionary()
 _FORECASTS: weakref.WeakKeyDictionary[Tables, dict[date, Forecast]] = weakref.WeakKeyDictionary()
 
 
-def _line_of_measure(tables: Tables, lines: pd.DataFrame) -> np.ndarray:
+def _line_of_measure(tables: Tables, lines: dict[str, np.ndarray]) -> np.ndarray:
     """Line code of each intervention: the first social-area line whose ``measure_types``
     lists the measure's type (lines and measures of the same area)."""
     code_of: dict[tuple[str, str], int] = {}
@@ -138,11 +166,10 @@ def _price_timeline(tables: Tables, start: np.ndarray) -> tuple[np.ndarray, np.n
     costs = [interventions["annual_cost"].to_numpy(dtype=float)]
     prices = tables.measure_prices
     if prices is not None and len(prices):
-        # The intervention ids are unique, so they get the codes 0..n−1 (their rows); a price
-        # row of an unknown measure gets a code ≥ n (or −1 for a missing id).
-        ids = pd.concat([interventions["intervention_id"], prices["intervention_id"]])
-        row = pd.factorize(ids)[0][n:]
-        known = (row >= 0) & (row < n)
+        # The row of each price row's measure (the intervention ids are unique); −1 for an
+        # unknown or missing id.
+        row = positions_in(prices["intervention_id"], interventions["intervention_id"])
+        known = row >= 0
         row = row[known]
         rows.append(row)
         froms.append(np.maximum(day_number(prices["valid_from"])[known], start[row]))
@@ -170,7 +197,11 @@ def _prepare(tables: Tables) -> _Prepared:
     if tables in _PREPARED:
         return _PREPARED[tables]
     all_lines = tables.budget_lines
-    lines = all_lines[all_lines["area"].isin(AREAS)].reset_index(drop=True)
+    social = all_lines["area"].isin(AREAS).to_numpy()
+    lines = {
+        name: all_lines[name].to_numpy()[social]
+        for name in ("budget_line", "area", "measure_types")
+    }
     m_line = _line_of_measure(tables, lines)
     m_start = day_number(tables.interventions["start_date"])
     p_row, p_from, p_cost = _price_timeline(tables, m_start)
@@ -186,8 +217,8 @@ def _prepare(tables: Tables) -> _Prepared:
     first_posting = tables.ledger_first_posting
     first_year = first_posting.year if first_posting else tables.extract_date.year
     prepared = _Prepared(
-        lines=pd.Index(lines["budget_line"].to_numpy(), name="budget_line"),
-        line_area=lines["area"].to_numpy(),
+        lines=pd.Index(lines["budget_line"], name="budget_line"),
+        line_area=lines["area"],
         m_line=m_line,
         m_start=m_start,
         m_end=day_number(tables.interventions["end_date"], open_end=True),
@@ -212,6 +243,40 @@ def _prepare(tables: Tables) -> _Prepared:
     )
     _PREPARED[tables] = prepared
     return prepared
+
+
+def _year(prep: _Prepared, year: int) -> _Year:
+    """The rows that can count at a cut-off in ``year`` (prepared once per year: the
+    backtest's eleven cut-offs share them)."""
+    if year in prep.years:
+        return prep.years[year]
+    jan1, dec31 = _dn(date(year, 1, 1)), _dn(date(year, 12, 31))
+    booking = (prep.l_line >= 0) & (prep.l_day >= _dn(date(year - 1, 1, 1))) & (prep.l_day <= dec31)
+    # Every lookback window of a cut-off in the year begins after this day.
+    window = _dn(months_before(date(year, 1, 1), prep.lookback_months))
+    keep = (
+        (prep.m_line >= 0)
+        & (np.maximum(prep.m_start, prep.m_end) >= window)
+        & (np.minimum(prep.m_start, prep.m_end) <= dec31)
+    )
+    in_year = keep & (prep.m_end >= jan1)
+    price = in_year[prep.p_row]
+    new_row = np.cumsum(keep) - 1  # the measure's row among the kept ones
+    result = _Year(
+        l_day=prep.l_day[booking],
+        l_amount=prep.l_amount[booking],
+        l_line=prep.l_line[booking],
+        l_tied=prep.l_tied[booking],
+        m_line=prep.m_line[keep],
+        m_start=prep.m_start[keep],
+        m_end=prep.m_end[keep],
+        m_start_cost=prep.m_start_cost[keep],
+        p_row=new_row[prep.p_row[price]],
+        p_from=prep.p_from[price],
+        p_cost=prep.p_cost[price],
+    )
+    prep.years[year] = result
+    return result
 
 
 # ---- the forecast at one cut-off ---------------------------------------------------------------
@@ -270,6 +335,13 @@ def new_measures_cost(
     """Expected cost to 31 Dec of measures starting after the cut-off, per line:
     ``λ · ā / N · Σ_{m=1}^{R} G_m`` with ``G_m = Σ_{j<m} q^j`` (``docs/forecast.md``)."""
     prefix = _survival_prefix(np.asarray(hazard, dtype=float), remaining)
+    return _new_measures(start_rate, avg_cost, prefix, n_days)
+
+
+def _new_measures(
+    start_rate: np.ndarray, avg_cost: np.ndarray, prefix: np.ndarray, n_days: int
+) -> np.ndarray:
+    """:func:`new_measures_cost` from the survival prefix sums ``prefix``."""
     return np.asarray(start_rate) * np.asarray(avg_cost) / n_days * prefix[:, 1:].sum(axis=1)
 
 
@@ -295,22 +367,22 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
     remaining = dec31 - t
     n_lines = len(prep.lines)
 
+    data = _year(prep, year)
+
     # -- actual spend 1 Jan..t, and the bookings not tied to a measure --------------------------
-    on_line = prep.l_line >= 0
-    ytd = on_line & (prep.l_day >= jan1) & (prep.l_day <= t)
-    actual = _bincount(prep.l_line[ytd], prep.l_amount[ytd], n_lines)
-    untied = ytd & ~prep.l_tied
-    non_measure_ytd = _bincount(prep.l_line[untied], prep.l_amount[untied], n_lines)
+    ytd = (data.l_day >= jan1) & (data.l_day <= t)
+    actual = _bincount(data.l_line[ytd], data.l_amount[ytd], n_lines)
+    untied = ytd & ~data.l_tied
+    non_measure_ytd = _bincount(data.l_line[untied], data.l_amount[untied], n_lines)
     same_day_last_year = _dn(months_before(cutoff, 12))
     if prep.data_start <= _dn(date(year - 1, 1, 1)):
         basis = "last_year"
         span = (
-            on_line
-            & ~prep.l_tied
-            & (prep.l_day > same_day_last_year)
-            & (prep.l_day <= _dn(date(year - 1, 12, 31)))
+            ~data.l_tied
+            & (data.l_day > same_day_last_year)
+            & (data.l_day <= _dn(date(year - 1, 12, 31)))
         )
-        non_measure_rest = _bincount(prep.l_line[span], prep.l_amount[span], n_lines)
+        non_measure_rest = _bincount(data.l_line[span], data.l_amount[span], n_lines)
     else:
         basis = "run_rate"
         non_measure_rest = non_measure_ytd * remaining / (t - jan1 + 1)
@@ -318,27 +390,26 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
     # -- rates from the lookback window ----------------------------------------------------------
     first = max(_dn(months_before(cutoff, prep.lookback_months)) + 1, prep.data_start)
     window_days = t - first + 1
-    on = prep.m_line >= 0
-    line = prep.m_line
-    started = on & (prep.m_start >= first) & (prep.m_start <= t)
+    line = data.m_line
+    started = (data.m_start >= first) & (data.m_start <= t)
     starts = _bincount(line[started], None, n_lines)
-    start_cost = _bincount(line[started], prep.m_start_cost[started], n_lines)
-    ended = on & (prep.m_end >= first) & (prep.m_end <= t)
+    start_cost = _bincount(line[started], data.m_start_cost[started], n_lines)
+    ended = (data.m_end >= first) & (data.m_end <= t)
     endings = _bincount(line[ended], None, n_lines)
-    exposed = np.clip(np.minimum(prep.m_end, t) - np.maximum(prep.m_start, first) + 1, 0, None)
-    exposure = _bincount(line[on], exposed[on].astype(float), n_lines)
+    exposed = np.clip(np.minimum(data.m_end, t) - np.maximum(data.m_start, first) + 1, 0, None)
+    exposure = _bincount(line, exposed.astype(float), n_lines)
     hazard = np.divide(endings, exposure, out=np.zeros(n_lines), where=exposure > 0)
     start_rate = starts / window_days
     avg_new_cost = np.divide(start_cost, starts, out=np.zeros(n_lines), where=starts > 0)
     prefix = _survival_prefix(hazard, remaining)  # S[ℓ, m] = G_m = Σ_{j<m} q^j
 
     # -- commitments of the measures active at t ---------------------------------------------------
-    active = on & (prep.m_start <= t) & (prep.m_end >= t)
-    hidden_end = (prep.m_end > t) & (prep.m_end <= prep.extract)
-    known_end = np.where(hidden_end, OPEN_END, prep.m_end)
+    active = (data.m_start <= t) & (data.m_end >= t)
+    hidden_end = (data.m_end > t) & (data.m_end <= prep.extract)
+    known_end = np.where(hidden_end, OPEN_END, data.m_end)
     is_open = active & (known_end == OPEN_END)
-    visible = active[prep.p_row] & ((prep.p_from <= t) | (prep.p_from > prep.extract))
-    row, start, cost = prep.p_row[visible], prep.p_from[visible], prep.p_cost[visible]
+    visible = active[data.p_row] & ((data.p_from <= t) | (data.p_from > prep.extract))
+    row, start, cost = data.p_row[visible], data.p_from[visible], data.p_cost[visible]
     same_measure = np.r_[row[1:] == row[:-1], False]
     next_start = np.r_[start[1:], 0]
     seg_end = np.where(same_measure, next_start - 1, known_end[row])
@@ -357,7 +428,7 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
     early_endings = _bincount(seg_line, early_seg, n_lines)
 
     # -- expected new measures ------------------------------------------------------------------
-    new_measures = new_measures_cost(start_rate, avg_new_cost, hazard, remaining, n_days)
+    new_measures = _new_measures(start_rate, avg_new_cost, prefix, n_days)
 
     result = Forecast(
         cutoff=cutoff,
@@ -395,12 +466,14 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
 # ---- budget and backtest --------------------------------------------------------------------
 def corrected_budget(tables: Tables, year: int) -> pd.Series:
     """Corrected budget (original + supplementary) of ``year`` per social-area line that has
-    a budget row."""
+    a budget row (computed once per year; shared, not to be modified)."""
     prep = _prepare(tables)
-    rows = (prep.b_year == year) & (prep.b_line >= 0)
-    # Grouped by line code, i.e. in budget_lines order, summed as pandas groups sum.
-    sums = pd.Series(prep.b_corrected[rows]).groupby(prep.b_line[rows]).sum()
-    return pd.Series(sums.to_numpy(), index=prep.lines[sums.index].rename(None))
+    if year not in prep.budgets:
+        rows = (prep.b_year == year) & (prep.b_line >= 0)
+        # Grouped by line code, i.e. in budget_lines order, summed as pandas groups sum.
+        sums = pd.Series(prep.b_corrected[rows]).groupby(prep.b_line[rows]).sum()
+        prep.budgets[year] = pd.Series(sums.to_numpy(), index=prep.lines[sums.index].rename(None))
+    return prep.budgets[year]
 
 
 def actual_year(tables: Tables, year: int) -> pd.Series:
@@ -428,13 +501,19 @@ class Backtest:
     over the lines with a budget row."""
 
     year: int
-    rows: pd.DataFrame
+    row_columns: dict[str, np.ndarray]  # the columns of ``rows``, as arrays
     total_error: pd.Series  # index "01".."11"
     gross_error: pd.Series
     budget_error: float | None
     budget_gross_error: float | None
     budget_error_by_line: pd.Series
     warm_up_months: list[str]
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """One row per (month, budget line) (built from :attr:`row_columns` when first asked
+        for)."""
+        return pd.DataFrame(self.row_columns)
 
     @property
     def mean_absolute_error(self) -> float:
@@ -469,17 +548,15 @@ def backtest(tables: Tables, year: int) -> Backtest:
         totals[month] = float((forecast.sum() - actual_total) / actual_total)
         gross[month] = float(np.abs(forecast - actual_values).sum() / actual_total)
     n_lines = len(prep.lines)
-    rows = pd.DataFrame(
-        {
-            "month": np.repeat(months, n_lines),
-            "cutoff": np.repeat([cutoff.isoformat() for cutoff in cutoffs], n_lines),
-            "budget_line": np.tile(prep.lines.to_numpy(), len(cutoffs)),
-            "area": np.tile(prep.line_area, len(cutoffs)),
-            "forecast": np.concatenate(forecasts),
-            "actual": np.tile(actual_values, len(cutoffs)),
-            "error": np.concatenate(errors),
-        }
-    )
+    rows = {
+        "month": np.repeat(months, n_lines),
+        "cutoff": np.repeat([cutoff.isoformat() for cutoff in cutoffs], n_lines),
+        "budget_line": np.tile(prep.lines.to_numpy(), len(cutoffs)),
+        "area": np.tile(prep.line_area, len(cutoffs)),
+        "forecast": np.concatenate(forecasts),
+        "actual": np.tile(actual_values, len(cutoffs)),
+        "error": np.concatenate(errors),
+    }
     budget = corrected_budget(tables, year)
     budget_actual = actual.reindex(budget.index)
     has_budget = bool(len(budget)) and bool(budget_actual.sum())
@@ -491,7 +568,7 @@ def backtest(tables: Tables, year: int) -> Backtest:
     )
     return Backtest(
         year=year,
-        rows=rows,
+        row_columns=rows,
         total_error=pd.Series(totals),
         gross_error=pd.Series(gross),
         budget_error=budget_error,
@@ -507,12 +584,12 @@ def _pct_da(share: float) -> str:
     return f"{share * 100:+.1f} %".replace(".", ",").replace("-", "\u2212")
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """``frame.to_dict("records")`` (the same Python values), built column by column: a
-    fraction of the row-by-row cost on these small frames."""
-    names = list(frame.columns)
-    columns = (frame[name].tolist() for name in names)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+def _records(columns: dict[str, np.ndarray]) -> list[dict]:
+    """``pd.DataFrame(columns).to_dict("records")`` (the same Python values), built column
+    by column: a fraction of the row-by-row cost on these small tables."""
+    names = list(columns)
+    values = (columns[name].tolist() for name in names)
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _period_forecast(ctx: Context) -> Forecast:
@@ -572,7 +649,7 @@ def forecast(ctx: Context) -> Result:
         breakdown=_by_line_and_area(values, result.lines["area"].to_numpy()),
         note=_note(result),
         extra=_extra(result),
-        table=_records(result.lines.reset_index()),
+        table=_records({"budget_line": result.index.to_numpy(), **result.columns}),
     )
 
 
@@ -593,22 +670,24 @@ def forecast_vs_budget(ctx: Context) -> Result:
     budget = corrected_budget(ctx.tables, year)
     if budget.empty:
         raise MissingInput(f"budget has no children's or adults' lines for {year}")
-    lines = result.lines.loc[budget.index]
-    deviation = lines["forecast"] - budget
+    position = result.index.get_indexer(budget.index)
+    values = pd.Series(result.columns["forecast"][position], index=budget.index)
+    deviation = values - budget
     note = _note(result)
-    missing = [line for line in result.lines.index if line not in budget.index]
+    budgeted = set(budget.index)
+    missing = [line for line in result.index if line not in budgeted]
     if missing:
         note += f" Uden budget for {year}: {', '.join(missing)}."
     return Result(
         "",
         float(deviation.sum()),
         "kr",
-        breakdown=_by_line_and_area(deviation, lines["area"].to_numpy()),
+        breakdown=_by_line_and_area(deviation, result.columns["area"][position]),
         note=note,
         extra={
             **_extra(result),
             "corrected_budget": series_dict(budget),
-            "forecast": series_dict(lines["forecast"]),
+            "forecast": series_dict(values),
         },
     )
 
@@ -678,7 +757,7 @@ def backtest_error(ctx: Context) -> Result:
         "rate",
         breakdown={"month": series_dict(test.total_error)},
         note=note,
-        table=_records(test.rows),
+        table=_records(test.row_columns),
         extra={
             "year": year,
             "budget_error": budget_error,

@@ -11,8 +11,10 @@ area); employment/other lines exist for the cross-sector baselines.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from noegletal.codes import AREAS
@@ -30,27 +32,34 @@ def budget_frame(ctx: Context, year: int | None = None) -> pd.DataFrame:
 
 def _budget_frame(ctx: Context, year: int) -> pd.DataFrame:
     budget = ctx.tables.budget
-    rows = budget[budget["year"] == year]
-    rows = rows.assign(area=rows["budget_line"].map(ctx.line_area))
-    rows = rows[rows["area"].isin(AREAS)]
-    if rows.empty:
+    # Built from plain arrays and dicts: a handful of rows, where each pandas step costs more
+    # than the data.
+    in_year = np.flatnonzero(budget["year"].to_numpy() == year)
+    names = budget["budget_line"].to_numpy()[in_year]
+    area_of = ctx.line_area.to_dict()
+    areas = [area_of.get(line) for line in names]
+    keep = [i for i, area in enumerate(areas) if area in AREAS]
+    if not keep:
         raise MissingInput(f"budget has no children's or adults' lines for {year}")
-    actual = ctx.spend_by_line(date(year, 1, 1), date(year, 12, 31))
+    actual = ctx.spend_by_line(date(year, 1, 1), date(year, 12, 31)).to_dict()
     last_posting = ctx.tables.ledger_last_posting
     if last_posting is None or last_posting < date(year, 12, 31):
         raise MissingInput(f"the ledger does not cover all of {year}")
-    supplementary = rows["supplementary_appropriations"].fillna(0.0)
-    frame = pd.DataFrame(
+    keep.sort(key=lambda i: names[i])  # by budget line, a stable sort
+    rows = in_year[keep]
+    original = budget["original_budget"].to_numpy()[rows]
+    supplementary = budget["supplementary_appropriations"].to_numpy()[rows]
+    supplementary = np.where(np.isnan(supplementary), 0.0, supplementary)
+    return pd.DataFrame(
         {
-            "budget_line": rows["budget_line"].to_numpy(),
-            "area": rows["area"].to_numpy(),
-            "original": rows["original_budget"].to_numpy(),
-            "supplementary": supplementary.to_numpy(),
-            "corrected": (rows["original_budget"] + supplementary).to_numpy(),
-            "actual": rows["budget_line"].map(actual).fillna(0.0).to_numpy(),
+            "budget_line": names[keep],
+            "area": np.array([areas[i] for i in keep], dtype=object),
+            "original": original,
+            "supplementary": supplementary,
+            "corrected": original + supplementary,
+            "actual": np.array([float(actual.get(names[i], 0.0)) for i in keep]),
         }
     )
-    return frame.sort_values("budget_line", kind="stable").reset_index(drop=True)
 
 
 def _note(ctx: Context) -> str:
@@ -58,22 +67,40 @@ def _note(ctx: Context) -> str:
 
 
 def _relative(
-    frame: pd.DataFrame, numerator: pd.Series, denominator_col: str
+    frame: pd.DataFrame, numerator: np.ndarray, denominator_col: str
 ) -> tuple[float, dict, dict]:
     """Total, per-line and per-area ratios of ``numerator`` summed / ``denominator`` summed."""
-    denominator = frame[denominator_col]
+    denominator = frame[denominator_col].to_numpy()
     total = ratio(numerator.sum(), denominator.sum(), f"the {denominator_col} budget")
     lines = {
         line: (float(n / d) if d else None)
         for line, n, d in zip(frame["budget_line"], numerator, denominator, strict=True)
     }
     by_area = {}
+    areas = frame["area"].to_numpy()
     for area in AREAS:
-        mask = frame["area"] == area
+        mask = areas == area
         d = denominator[mask].sum()
         if mask.any() and d:
             by_area[area] = float(numerator[mask].sum() / d)
     return total, lines, by_area
+
+
+def _records(table: Mapping[str, pd.Series | np.ndarray]) -> list[dict]:
+    """``pd.DataFrame(table).to_dict("records")`` (the same Python values), built column by
+    column."""
+    names = list(table)
+    columns = (table[name].tolist() for name in names)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _by_line(frame: pd.DataFrame, values: pd.Series) -> dict:
+    """``values`` (aligned with the frame's rows) by budget line."""
+    return series_dict(dict(zip(frame["budget_line"], values, strict=True)))
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy()
 
 
 @indicator(
@@ -85,7 +112,8 @@ def budget_adherence(ctx: Context) -> Result:
     """(actual − original budget) / original budget, for full years; positive = overspend
     — VIVE "budgetafvigelse"."""
     frame = budget_frame(ctx)
-    total, lines, by_area = _relative(frame, frame["actual"] - frame["original"], "original")
+    deviation = _column(frame, "actual") - _column(frame, "original")
+    total, lines, by_area = _relative(frame, deviation, "original")
     return Result(
         "", total, "rate", breakdown={"budget_line": lines, "area": by_area}, note=_note(ctx)
     )
@@ -104,7 +132,7 @@ def budget_precision(ctx: Context) -> Result:
     VIVE measures budget precision for the area as a whole.
     """
     frame = budget_frame(ctx)
-    deviation = frame["actual"] - frame["corrected"]
+    deviation = _column(frame, "actual") - _column(frame, "corrected")
     total, lines, by_area = _relative(frame, deviation, "corrected")
     return Result(
         "",
@@ -128,7 +156,7 @@ def supplementary_appropriations(ctx: Context) -> Result:
         float(frame["supplementary"].sum()),
         "kr",
         breakdown={
-            "budget_line": series_dict(frame.set_index("budget_line")["supplementary"]),
+            "budget_line": _by_line(frame, frame["supplementary"]),
             "area": series_dict(by_area),
         },
         note=_note(ctx),
@@ -149,9 +177,13 @@ def offset_within_frame_share(ctx: Context) -> Result:
     min(under, over) / Σ over). An area without overspend has no share (nothing to absorb).
     """
     frame = budget_frame(ctx)
-    deviation = frame["actual"] - frame["corrected"]
-    over = deviation.clip(lower=0).groupby(frame["area"]).sum()
-    under = (-deviation).clip(lower=0).groupby(frame["area"]).sum()
+    deviation = _column(frame, "actual") - _column(frame, "corrected")
+    # Both sums in one pandas groupby (the same sums per column as one groupby each).
+    spends = pd.DataFrame(
+        {"over": np.clip(deviation, 0, None), "under": np.clip(-deviation, 0, None)}
+    )
+    sums = spends.groupby(_column(frame, "area")).sum()
+    over, under = sums["over"], sums["under"]
     by_area = {
         area: float(min(under[area] / over[area], 1.0)) for area in over.index if over[area] > 0
     }
@@ -180,9 +212,9 @@ def deviation_by_line(ctx: Context) -> Result:
         float(deviation.sum()),
         "kr",
         breakdown={
-            "budget_line": series_dict(pd.Series(deviation.to_numpy(), index=frame["budget_line"])),
+            "budget_line": _by_line(frame, deviation),
             "area": series_dict(deviation.groupby(frame["area"]).sum()),
         },
         note=_note(ctx),
-        table=frame.assign(deviation=deviation).to_dict("records"),
+        table=_records({**frame, "deviation": deviation}),
     )
