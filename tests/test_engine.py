@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import warnings
 from pathlib import Path
 
@@ -118,7 +119,32 @@ def _example_as_parquet(tmp_path: Path, pandas_tables, change=None) -> Path:
     return target
 
 
-def test_parquet_ledger_validated_in_duckdb(tmp_path, pandas_tables) -> None:
+@pytest.fixture(params=["as it comes", "references before the summary"])
+def references_first(request, monkeypatch) -> threading.Event | None:
+    """Either order of the load's last steps. Forced: pandas finishes first, so the ledger's
+    references are checked while the background DuckDB work has not even begun."""
+    if request.param == "as it comes":
+        return None
+    from noegletal import engine
+    from noegletal.engine import early
+
+    asked = threading.Event()
+    real_references, real_work = engine._references_or_none, early._ledger_work
+
+    def references(*args, **kwargs):
+        asked.set()
+        return real_references(*args, **kwargs)
+
+    def work(*args, **kwargs):
+        asked.wait(timeout=60)
+        return real_work(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_references_or_none", references)
+    monkeypatch.setattr(early, "_ledger_work", work)
+    return asked
+
+
+def test_parquet_ledger_validated_in_duckdb(tmp_path, pandas_tables, references_first) -> None:
     def spoil(frame: pd.DataFrame) -> pd.DataFrame:
         frame.loc[[4, 9], "account"] = None
         frame.loc[7, "person_id"] = "010190-1234"
@@ -132,6 +158,7 @@ def test_parquet_ledger_validated_in_duckdb(tmp_path, pandas_tables) -> None:
     # Parquet rows count from 1: frame index 4 is row 5.
     assert where == [(5, "account"), (8, "person_id"), (10, "account"), (12, "intervention_id")]
     assert all("010190" not in (p.value or "") + p.rule for p in result.errors)
+    assert references_first is None or references_first.is_set()
 
 
 def test_parquet_ledger_municipality_codes_checked(tmp_path, pandas_tables) -> None:
@@ -225,7 +252,9 @@ def test_early_ledger_summary_is_redone_when_validation_changes_its_inputs(
     pd.testing.assert_frame_equal(tables.ledger, duckdb_tables.ledger)
 
 
-def test_an_unreadable_parquet_file_is_a_problem_not_a_crash(tmp_path, pandas_tables) -> None:
+def test_an_unreadable_parquet_file_is_a_problem_not_a_crash(
+    tmp_path, pandas_tables, references_first
+) -> None:
     # A truncated ledger (DuckDB reads it) and a file that is no Parquet at all (pandas reads
     # it): both are named with the rule and the fix; nothing is computed.
     folder = _example_as_parquet(tmp_path, pandas_tables)

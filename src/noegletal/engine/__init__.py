@@ -166,8 +166,13 @@ def load_with_engine(
         from noegletal.engine.early import start
 
         early = start(parquet_ledger, data_dir, key)  # runs while pandas validates
+    references = None
     try:
         result = inspect_data_dir(data_dir, mapping_path=mapping_path, key=key, skip=skip)
+        if early is not None and not early.done() and result.municipality is not None:
+            # Pandas finished first: check the ledger's references while DuckDB finishes the
+            # summary (used only if the ledger's own rules find it readable).
+            references = _references_or_none(parquet_ledger, result.frames)
         ledger = early.result() if early is not None else None
     except BaseException:  # Ctrl-C, or a bug: stop the background queries too
         if early is not None:
@@ -185,7 +190,9 @@ def load_with_engine(
         )
         result.problems += problems
         if readable:
-            result.problems += ledger_reference_problems(parquet_ledger, result.frames)
+            if references is None:
+                references = ledger_reference_problems(parquet_ledger, result.frames)
+            result.problems += references
     if not result.ok or result.municipality is None:
         return None, result
     frames = {name: frame.reset_index(drop=True) for name, frame in result.frames.items()}
@@ -211,6 +218,21 @@ def load_with_engine(
         municipality=result.municipality, sources=result.sources, ledger_bounds=bounds, **frames
     )
     return tables, result
+
+
+def _references_or_none(path: Path, frames: dict[str, pd.DataFrame]) -> list[Problem] | None:
+    """The ledger's reference problems, or ``None`` if the file cannot be read that far (its
+    own rules, run in the background, will say why)."""
+    import duckdb
+
+    from noegletal.engine.validate import ledger_reference_problems
+
+    try:
+        return ledger_reference_problems(path, frames)
+    except duckdb.InterruptException as exc:  # Ctrl-C, as DuckDB reports it
+        raise KeyboardInterrupt from exc
+    except duckdb.Error:
+        return None
 
 
 def _ledger_bounds_and_accounts(source: str | pd.DataFrame):  # type: ignore[no-untyped-def]
