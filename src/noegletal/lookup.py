@@ -21,11 +21,13 @@ def positions_in(values: pd.Series, known: Sequence[str] | pd.Series) -> np.ndar
 
     >>> positions_in(pd.Series(["b", None, "x", "a"]), ["a", "b"]).tolist()
     [1, -1, -1, 0]
+    >>> positions_in(pd.Series([None, "a"]), pd.Series(["a", None])).tolist()
+    [-1, 0]
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = pa.array(values, type=pa.large_string(), from_pandas=True)
     value_set = pa.array(known, type=pa.large_string(), from_pandas=True)
-    found = pc.index_in(array, value_set=value_set)
+    found = pc.index_in(array, value_set=value_set, skip_nulls=True)  # missing: never found
     return found.fill_null(-1).to_numpy().astype(np.int64)
