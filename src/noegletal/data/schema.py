@@ -15,7 +15,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import pandas as pd
 
@@ -28,6 +27,7 @@ from noegletal import codes
 from noegletal.data.accounts import map_accounts, split_list
 from noegletal.data.problems import Problem
 from noegletal.data.spec import MUNICIPALITY_CODE, ColumnSpec, TableSpec
+from noegletal.lookup import positions_in
 
 __all__ = ["build_schema", "check_cross_table", "check_table"]
 
@@ -268,25 +268,12 @@ def _problems_from_failures(
     return list(unique.values())
 
 
-def _arrow_strings(values: pd.Series) -> Any:
-    """The values as an Arrow string array (missing values null)."""
-    import pyarrow as pa
-
-    if hasattr(values.array, "__arrow_array__"):  # pandas' Arrow-backed strings: no copy
-        return pa.chunked_array(values.array.__arrow_array__()).cast(pa.large_string())
-    return pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
-
-
 def _missing_reference(
-    frame: pd.DataFrame, column: str, known: Any, file: str, target: str
+    frame: pd.DataFrame, column: str, known: pd.Series, file: str, target: str
 ) -> list[Problem]:
-    """Rows whose ``column`` holds a value that is not in ``known`` (an Arrow string array)."""
-    import pyarrow.compute as pc
-
+    """Rows whose ``column`` holds a value that is not among ``known``."""
     values = frame[column]
-    # pyarrow's hash set: pandas' isin on Arrow strings walks a Python list of ``known``.
-    found = pc.is_in(_arrow_strings(values), value_set=known)
-    bad = values.notna().to_numpy() & ~found.to_numpy(zero_copy_only=False).astype(bool)
+    bad = values.notna().to_numpy() & (positions_in(values, known) < 0)
     return [
         Problem(
             file,
@@ -300,18 +287,12 @@ def _missing_reference(
     ]
 
 
-def _known(values: pd.Series) -> Any:
-
-    # A value set may repeat values: no need to find the distinct ones first.
-    return _arrow_strings(values).drop_null()
-
-
 def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
     """Rules between tables (see module docstring)."""
     problems: list[Problem] = []
     interventions = frames.get("interventions")
     if interventions is not None and "intervention_id" in interventions:
-        known = _known(interventions["intervention_id"])
+        known = interventions["intervention_id"]
         for table in ("ledger", "followups", "measure_prices"):
             frame = frames.get(table)
             if frame is not None and "intervention_id" in frame:
@@ -321,7 +302,7 @@ def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) ->
     lines = frames.get("budget_lines")
     budget = frames.get("budget")
     if lines is not None and "budget_line" in lines:
-        known_lines = _known(lines["budget_line"])
+        known_lines = lines["budget_line"]
         if budget is not None and "budget_line" in budget:
             problems += _missing_reference(
                 budget, "budget_line", known_lines, files["budget"], files["budget_lines"]
