@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from noegletal.codes import ADULT_HOUSING, PROVIDER_TYPES
-from noegletal.indicators._common import clean, ratio, series_dict
+from noegletal.indicators._common import clean, group_sums, ratio, series_dict
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 from noegletal.measures import day_number
@@ -123,11 +123,11 @@ def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _group_sum(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sum of ``values`` per group code ``0..size-1`` (NaN skipped), by pandas' group-by:
-    the published figures have always been summed that way, to the last digit."""
-    sums = pd.Series(values, dtype=np.float64).groupby(groups).sum()
+    """Sum of ``values`` per group code ``0..size-1`` (:func:`group_sums`; 0 for a code
+    without values)."""
+    present, sums = group_sums(groups, values)
     total = np.zeros(size)
-    total[np.asarray(sums.index, dtype=np.int64)] = sums.to_numpy()
+    total[present] = sums
     return total
 
 

@@ -43,7 +43,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from noegletal.indicators._common import clean, ratio
+from noegletal.indicators._common import clean, group_sums, ratio
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 from noegletal.lookup import positions_in
@@ -154,18 +154,6 @@ class _Enrolments:
     family_id: np.ndarray
     enrolled_on: np.ndarray  # datetime64[D]
     full_years: np.ndarray
-
-
-def _group_sums(keys: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct ``keys`` (ascending) and the sum of ``amounts`` of each, in row order.
-
-    pandas' group-by sum on purpose: the published figures have always been summed that way.
-    How it adds depends on the rows (``np.add.reduceat`` when the keys are already sorted and
-    no amount is NaN, else Kahan-compensated), so each call takes the rows in the order, and
-    keys ordered as, a group-by of the former string columns did: the last digits then agree.
-    """
-    sums = pd.Series(amounts, dtype=np.float64).groupby(keys).sum()
-    return np.asarray(sums.index, dtype=np.int64), sums.to_numpy()
 
 
 def _sectors(ctx: Context) -> list[str]:
@@ -337,7 +325,7 @@ def _spend(
     window_rank, window_of_rank = _string_ranks(names)
     sector_rank, sector_of_rank = _string_ranks(sectors)
     keys = (rank[enrolment[entry]] * n_windows + window_rank[window]) * n_sectors
-    key, total = _group_sums(keys + sector_rank[sector[entry]], amount[entry])
+    key, total = group_sums(keys + sector_rank[sector[entry]], amount[entry])
     return (
         key // (n_windows * n_sectors),
         window_of_rank[key // n_sectors % n_windows],
@@ -421,14 +409,14 @@ def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
     enrolment, selection ``i`` takes the spend of window code ``selections[i][enrolment]``
     (none if ``NOT_CHOSEN``). Every sector and every solution of a selection is present."""
     n_solutions, n_sectors = len(cs.solutions), len(cs.sectors)
-    # Keys ordered as (solution, sector) strings sort (see _group_sums).
+    # Keys ordered as (solution, sector) strings sort (see group_sums).
     sector_rank, sector_of_rank = _string_ranks(cs.sectors)
     result = []
     for window in selections:
         rows = cs.spend_window == window[cs.spend_enrolment]
         solution = cs.solution[cs.spend_enrolment[rows]]
         keys = solution * n_sectors + sector_rank[cs.spend_sector[rows]]
-        key, total = _group_sums(keys, cs.spend_amount[rows])
+        key, total = group_sums(keys, cs.spend_amount[rows])
         cell = (key // n_sectors, sector_of_rank[key % n_sectors])
         cells = np.zeros((n_solutions, n_sectors))
         cells[cell] = total
