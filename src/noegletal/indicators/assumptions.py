@@ -88,8 +88,7 @@ def _line_volumes(ctx: Context) -> pd.DataFrame:
     active = days > 0
     spend = (ctx.spend_by_line(first, last) * ctx.period.annualisation_factor()).to_dict()
     # Measure types as integer codes: comparing codes is far cheaper than strings.
-    measure, uniques = ctx.interventions["measure_type"].factorize()
-    measure_names = uniques.tolist()
+    measure, measure_names = ctx.codes("measure_type")
     in_area = {"children": ctx.is_children, "adults": ctx.is_adults}  # measures' only areas
     records = []
     for line, qb, pb in zip(

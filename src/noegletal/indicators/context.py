@@ -81,6 +81,16 @@ class Context:
         codes, uniques = pd.factorize(self.interventions["person_id"])
         return codes, pd.Index(uniques)
 
+    def codes(self, column: str) -> tuple[np.ndarray, list[str]]:
+        """Integer code of each measure's ``column`` value (``-1`` where missing) and the
+        values the codes stand for (in order of first appearance), computed once."""
+
+        def factorize() -> tuple[np.ndarray, list[str]]:
+            codes, values = self.interventions[column].factorize()
+            return codes, values.tolist()
+
+        return self.memo(f"codes.{column}", factorize)
+
     def measure_rows(
         self, intervention_ids: pd.Series | pd.api.extensions.ExtensionArray
     ) -> np.ndarray:

@@ -35,20 +35,9 @@ FIGURES = (
 )
 
 
-def _codes(ctx: Context, column: str) -> tuple[np.ndarray, list[str]]:
-    """Integer code of each measure's ``column`` value and the values the codes stand for
-    (in order of first appearance), computed once per context."""
-
-    def factorize() -> tuple[np.ndarray, list[str]]:
-        codes, values = ctx.interventions[column].factorize()
-        return codes, values.tolist()
-
-    return ctx.memo(f"fp6.codes.{column}", factorize)
-
-
 def _in_area(ctx: Context, area: str) -> np.ndarray:
     """Mask of the measures of ``area``."""
-    codes, areas = _codes(ctx, "area")
+    codes, areas = ctx.codes("area")
     return codes == areas.index(area) if area in areas else np.zeros(len(codes), dtype=bool)
 
 
@@ -57,8 +46,8 @@ def _pairs(ctx: Context) -> tuple[np.ndarray, list[tuple[str, str]]]:
     in order of first appearance (the order of ``groupby(..., sort=False)``)."""
 
     def compute() -> tuple[np.ndarray, list[tuple[str, str]]]:
-        area, areas = _codes(ctx, "area")
-        measure, measures = _codes(ctx, "measure_type")
+        area, areas = ctx.codes("area")
+        measure, measures = ctx.codes("measure_type")
         group, keys = pd.factorize(area * len(measures) + measure)
         pairs = [(areas[k // len(measures)], measures[k % len(measures)]) for k in keys]
         return group, pairs
@@ -272,7 +261,7 @@ def cost_bands(ctx: Context) -> Result:
     mask = days > 0
     if not mask.any():
         raise MissingInput("no measures were active in the year")
-    paragraph, paragraphs = _codes(ctx, "paragraph")
+    paragraph, paragraphs = ctx.codes("paragraph")
     width = int(ctx.person_code.max()) + 1  # person codes run 0 … width - 1
     key = paragraph[mask] * width + ctx.person_code[mask]
     # pandas' groupby sum (compensated summation): a sum near a band edge keeps its last digit.
@@ -306,7 +295,7 @@ def progression(ctx: Context) -> Result:
     good = ended & ctx.interventions["end_reason"].isin(PROGRESSION_REASONS).to_numpy()
     value = ratio(int(good.sum()), int(ended.sum()), "ended measures")
     by_area, basis_area = {}, {}
-    for area in sorted(_codes(ctx, "area")[1]):
+    for area in sorted(ctx.codes("area")[1]):
         in_area = ended & _in_area(ctx, area)
         if in_area.any():
             by_area[area] = int(good[in_area].sum()) / int(in_area.sum())
