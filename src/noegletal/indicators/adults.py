@@ -74,14 +74,13 @@ class _Measures(NamedTuple):
 
 def _measures(ctx: Context) -> _Measures:
     def compute() -> _Measures:
-        inter = ctx.interventions
         type_code, types = ctx.codes("measure_type")
         labels = [PARAGRAPH_OF.get(name, "other") for name in types]
         # Code -1 (no measure type) picks the trailing "other".
         paragraph = np.array([*labels, "other"], dtype=object)[type_code]
         return _Measures(
-            start=day_number(inter["start_date"]),
-            end=day_number(inter["end_date"], open_end=True),
+            start=ctx.start_day,
+            end=ctx.end_day,
             type_code=type_code,
             types=types,
             paragraph=paragraph,

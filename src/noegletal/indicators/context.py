@@ -72,6 +72,16 @@ class Context:
     def _end(self) -> np.ndarray:
         return day_number(self.interventions["end_date"], open_end=True)
 
+    @property
+    def start_day(self) -> np.ndarray:
+        """Each measure's ``start_date`` as a day number (:func:`noegletal.measures.day_number`)."""
+        return self._start
+
+    @property
+    def end_day(self) -> np.ndarray:
+        """Each measure's ``end_date`` as a day number; an open end is far in the future."""
+        return self._end
+
     @cached_property
     def _step(self) -> np.ndarray:
         return self.tables.intervention_step

@@ -172,8 +172,7 @@ def flow(ctx: Context) -> Result:
     flow per measure type; ``table`` has starts, ends and net per (area, measure type).
     """
     first, last = int(day_number(ctx.period.start)), int(day_number(ctx.period.end))
-    start = day_number(ctx.interventions["start_date"])
-    end = day_number(ctx.interventions["end_date"])
+    start, end = ctx.start_day, ctx.end_day
     group, pairs = _pairs(ctx)
     starts = np.bincount(group[(start >= first) & (start <= last)], minlength=len(pairs))
     ends = np.bincount(group[(end >= first) & (end <= last)], minlength=len(pairs))
@@ -290,7 +289,7 @@ def progression(ctx: Context) -> Result:
     if "end_reason" not in ctx.interventions:
         raise MissingInput("interventions has no end_reason column")
     first, last = int(day_number(ctx.period.start)), int(day_number(ctx.period.end))
-    end = day_number(ctx.interventions["end_date"])
+    end = ctx.end_day
     ended = (end >= first) & (end <= last)
     good = ended & ctx.interventions["end_reason"].isin(PROGRESSION_REASONS).to_numpy()
     value = ratio(int(good.sum()), int(ended.sum()), "ended measures")
