@@ -12,7 +12,14 @@ import pytest
 
 from noegletal.data.load import load_tables
 from noegletal.engine import enrolled_persons, load_with_engine, summarise_ledger
-from noegletal.engine.ledger import TIED, spark_sql, summary_sql
+from noegletal.engine.ledger import (
+    TIED,
+    account_table,
+    enrolled_table,
+    finish_summary,
+    spark_sql,
+    summary_sql,
+)
 from noegletal.indicators import compute
 from tests.conftest import EXAMPLE
 
@@ -95,11 +102,44 @@ def test_tied_means_an_id_that_is_not_blank() -> None:
             "intervention_id": pd.Series(ids, dtype=object),
         }
     )
-    accounts = pd.DataFrame({"account": ["-"], "budget_line": ["-"], "rep_account": ["-"]})
-    enrolled = pd.DataFrame({"person_id": pd.Series([], dtype=object)})
-    tied = _duckdb_summary(ledger, accounts, enrolled, False).set_index("account")["tied"]
+    accounts = account_table(ledger["account"], pd.DataFrame({"budget_line": [], "accounts": []}))
+    enrolled = enrolled_table(pd.DataFrame({"person_id": pd.Series([], dtype=object)}))
+    raw = _duckdb_summary(ledger, accounts, enrolled, False)
+    tied = finish_summary(raw, accounts, enrolled).set_index("account")["intervention_id"].notna()
     expected = [False, False, False, False, True, True, True, True, True, True]
     assert [bool(tied[f"A{i}"]) for i in range(len(ids))] == expected
+
+
+def test_summary_keys_turn_back_into_the_accounts_and_persons() -> None:
+    """The summary groups by integer keys; the finished summary carries the strings again:
+    the line's first prefix for a mapped account, the person for an enrolled one (by day),
+    and an account missing from the account table is a bug, not a silent row."""
+    from noegletal.engine import _duckdb_summary
+
+    ledger = pd.DataFrame(
+        {
+            "posting_date": pd.to_datetime(["2025-01-15", "2025-01-20", "2025-01-20"]),
+            "account": ["5.28.22.001", "5.28.20.9", "6.1"],
+            "amount": [100.25, 50.0, 7.5],
+            "person_id": ["P9", "P1", None],
+            "intervention_id": None,
+        }
+    )
+    lines = pd.DataFrame({"budget_line": ["A"], "accounts": ["5.28.20;5.28.22"]})
+    accounts = account_table(ledger["account"], lines)
+    enrolled = enrolled_table(pd.DataFrame({"person_id": ["P9"]}))
+    summary = finish_summary(_duckdb_summary(ledger, accounts, enrolled, False), accounts, enrolled)
+    # 5.28.22.001 and 5.28.20.9 share line A (shown as 5.28.20); P9 is enrolled, so their
+    # bookings stay apart (by person and day); 6.1 is unmapped and keeps its own account.
+    rows = summary[["account", "person_id", "amount"]].astype(object).where(summary.notna(), None)
+    assert rows.values.tolist() == [
+        ["5.28.20", None, 50.0],
+        ["5.28.20", "P9", 100.25],
+        ["6.1", None, 7.5],
+    ]
+    with pytest.raises(ValueError, match="account table"):
+        partial = accounts[accounts["account"] != "6.1"]
+        finish_summary(_duckdb_summary(ledger, partial, enrolled, False), partial, enrolled)
 
 
 def test_summary_query_transpiles_to_spark() -> None:

@@ -28,7 +28,7 @@ from noegletal.data import privacy
 from noegletal.data.load import LoadResult, inspect_data_dir
 from noegletal.data.problems import DataError, Problem
 from noegletal.data.tables import Tables
-from noegletal.engine.ledger import account_table, finish_summary, summary_sql
+from noegletal.engine.ledger import account_table, enrolled_table, finish_summary, summary_sql
 
 __all__ = [
     "ENGINES",
@@ -107,10 +107,8 @@ def summary_inputs(
     """The two small relations the summary query joins: the account table (account → budget
     line and representative account) and the enrolled persons."""
     table = account_table(accounts, budget_lines)
-    persons = enrolled.copy()
-    if not by_municipality:
-        persons = persons[["person_id"]].drop_duplicates()
-    return table, persons
+    persons = enrolled if by_municipality else enrolled[["person_id"]].drop_duplicates()
+    return table, enrolled_table(persons.reset_index(drop=True))
 
 
 def summarise_ledger(
@@ -134,7 +132,7 @@ def summarise_ledger(
     log.info(
         "ledger summary (%s): %d rows in %.2f s", engine, len(raw), time.perf_counter() - started
     )
-    return finish_summary(raw)
+    return finish_summary(raw, table, persons)
 
 
 def load_with_engine(
@@ -208,7 +206,7 @@ def load_with_engine(
     table, persons = summary_inputs(frames["budget_lines"], enrolled, accounts, by_code)
     raw = ledger.summary_for(table, persons, by_code) if ledger is not None else None
     if raw is not None:
-        summary = finish_summary(raw)
+        summary = finish_summary(raw, table, persons)
     else:
         summary = summarise_ledger(
             engine, source, frames["budget_lines"], enrolled, accounts, by_municipality=by_code

@@ -32,7 +32,9 @@ __all__ = [
     "SUMMARY_SQL",
     "TIED",
     "account_table",
+    "enrolled_table",
     "finish_summary",
+    "not_blank",
     "spark_sql",
     "summary_sql",
 ]
@@ -41,9 +43,28 @@ __all__ = [
 TIED = "*"
 
 
+def not_blank(column: str) -> str:
+    """SQL for "``column`` is not NULL and not blank after trimming", without trimming the
+    values that begin with a printable ASCII character (nearly all of them; trimming 18
+    million ids is a tenth of the summary's time).
+
+    >>> not_blank("id")
+    "CASE WHEN id IS NULL THEN FALSE WHEN id >= '!' AND id < '~' THEN TRUE ELSE TRIM(id) <> '' END"
+    """
+    return (
+        f"CASE WHEN {column} IS NULL THEN FALSE WHEN {column} >= '!' AND {column} < '~' "
+        f"THEN TRUE ELSE TRIM({column}) <> '' END"
+    )
+
+
 def summary_sql(by_municipality: bool) -> str:
     """The summary query over relations ``ledger``, ``accounts`` (account, budget_line,
-    rep_account) and ``enrolled`` (person_id [, municipality_code])."""
+    rep_account, rep_key) and ``enrolled`` (person_id [, municipality_code], person_key).
+
+    It groups by the small integer keys of the two relations (a representative account, an
+    enrolled person) rather than by their strings, which DuckDB groups and sorts about a third
+    faster; :func:`finish_summary` turns the keys back into strings. The keys are ranks of
+    the strings, so ordering by key is ordering by string."""
     code = "l.municipality_code, " if by_municipality else ""
     code_group = "municipality_code, " if by_municipality else ""
     enrolled_join = (
@@ -56,16 +77,12 @@ WITH booked AS (
     SELECT
         {code}
         l.posting_date,
-        COALESCE(a.rep_account, l.account) AS account,
+        a.rep_key,
         CAST(ROUND(l.amount * 100) AS BIGINT) AS amount_ore,
-        CASE WHEN e.person_id IS NOT NULL THEN l.person_id END AS person_id,
-        CASE  -- TRIM(id) <> '', without trimming ids that begin with a printable character
-            WHEN l.intervention_id IS NULL THEN FALSE
-            WHEN l.intervention_id >= '!' AND l.intervention_id < '~' THEN TRUE
-            ELSE TRIM(l.intervention_id) <> ''
-        END AS tied,
+        e.person_key,
+        {not_blank("l.intervention_id")} AS tied,
         CASE
-            WHEN e.person_id IS NOT NULL THEN CAST(l.posting_date AS DATE)
+            WHEN e.person_key IS NOT NULL THEN CAST(l.posting_date AS DATE)
             ELSE CAST(DATE_TRUNC('month', l.posting_date) AS DATE)
         END AS bucket
     FROM ledger AS l
@@ -75,14 +92,14 @@ WITH booked AS (
 SELECT
     {code_group}
     MAX(posting_date) AS posting_date,
-    account,
+    rep_key,
     SUM(amount_ore) AS amount_ore,
-    person_id,
+    person_key,
     tied,
     COUNT(*) AS bookings
 FROM booked
-GROUP BY {code_group}bucket, account, person_id, tied
-ORDER BY {code_group}account, bucket, person_id, tied
+GROUP BY {code_group}bucket, rep_key, person_key, tied
+ORDER BY {code_group}rep_key, bucket, person_key, tied
 """
 
 
@@ -94,14 +111,20 @@ def spark_sql(sql: str) -> str:
     return sqlglot.transpile(sql, read="duckdb", write="spark", pretty=True)[0]
 
 
+def _ranks(values: pd.Series) -> np.ndarray:
+    """Each value's rank among the distinct values in sorted (code-point) order."""
+    return np.unique(values.to_numpy(dtype=object), return_inverse=True)[1].astype("int64")
+
+
 def account_table(accounts: pd.Series, budget_lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct account: its budget line and the representative account the
-    summary uses for it (the line's first prefix; unmapped accounts keep their own).
+    """One row per distinct account: its budget line, the representative account the
+    summary uses for it (the line's first prefix; unmapped accounts keep their own) and that
+    representative's rank (``rep_key``, what the summary groups by).
 
     >>> lines = pd.DataFrame({"budget_line": ["A"], "accounts": ["5.28.20;5.28.22"]})
-    >>> table = account_table(pd.Series(["5.28.22.001", "6.1"]), lines)
-    >>> table["rep_account"].tolist(), table["budget_line"].tolist()
-    (['5.28.20', '6.1'], ['A', None])
+    >>> table = account_table(pd.Series(["5.28.22.001", "6.1", "5.28.20"]), lines)
+    >>> table["rep_account"].tolist(), table["budget_line"].tolist(), table["rep_key"].tolist()
+    (['5.28.20', '6.1', '5.28.20'], ['A', None, 'A'], [0, 1, 0])
     """
     distinct = pd.Series(pd.unique(accounts.dropna().astype(str)))
     line = map_accounts(distinct, budget_lines)
@@ -111,9 +134,10 @@ def account_table(accounts: pd.Series, budget_lines: pd.DataFrame) -> pd.DataFra
             budget_lines["budget_line"], budget_lines["accounts"], strict=True
         )
     }
-    rep = [
-        first_prefix[b] if isinstance(b, str) else a for a, b in zip(distinct, line, strict=True)
-    ]
+    rep = pd.Series(
+        [first_prefix[b] if isinstance(b, str) else a for a, b in zip(distinct, line, strict=True)],
+        dtype=object,
+    )
     return pd.DataFrame(
         {
             "account": distinct.to_numpy(dtype=object),
@@ -121,18 +145,40 @@ def account_table(accounts: pd.Series, budget_lines: pd.DataFrame) -> pd.DataFra
                 [b if isinstance(b, str) else None for b in line], dtype=object
             ),
             "rep_account": rep,
+            "rep_key": _ranks(rep),
         }
     )
 
 
-def finish_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """The summary as a ledger-shaped frame (the columns of the ``ledger`` table)."""
+def enrolled_table(persons: pd.DataFrame) -> pd.DataFrame:
+    """The enrolled persons with each one's rank (``person_key``, what the summary groups
+    by; the same person in two municipalities has one key).
+
+    >>> enrolled_table(pd.DataFrame({"person_id": ["P2", "P1", "P2"]}))["person_key"].tolist()
+    [1, 0, 1]
+    """
+    return persons.assign(person_key=_ranks(persons["person_id"]))
+
+
+def finish_summary(
+    frame: pd.DataFrame, accounts: pd.DataFrame, enrolled: pd.DataFrame
+) -> pd.DataFrame:
+    """The summary as a ledger-shaped frame (the columns of the ``ledger`` table), its keys
+    turned back into the strings of ``accounts`` and ``enrolled`` (the query's relations)."""
+    if frame["rep_key"].isna().any():  # the account table is built from the ledger's accounts
+        raise ValueError("the ledger summary has an account missing from its account table")
+    reps = np.unique(accounts["rep_account"].to_numpy(dtype=object))
+    persons = np.unique(enrolled["person_id"].to_numpy(dtype=object))
+    person_key = frame["person_key"]
+    enrolled_row = person_key.notna().to_numpy()
+    person_id = np.full(len(frame), None, dtype=object)
+    person_id[enrolled_row] = persons[person_key[enrolled_row].to_numpy(dtype="int64")]
     out = pd.DataFrame(
         {
             "posting_date": pd.to_datetime(frame["posting_date"]).astype("datetime64[ns]"),
-            "account": frame["account"].astype("str"),
+            "account": pd.Series(reps[frame["rep_key"].to_numpy(dtype="int64")], dtype="str"),
             "amount": frame["amount_ore"].astype("int64") / 100.0,
-            "person_id": frame["person_id"].astype("str"),
+            "person_id": pd.Series(person_id, dtype="str"),
             "intervention_id": pd.Series(
                 np.where(frame["tied"].to_numpy(bool), TIED, None), dtype="str"
             ),

@@ -19,6 +19,7 @@ from noegletal.data.accounts import map_accounts
 from noegletal.data.io import unreadable_parquet
 from noegletal.data.problems import Problem
 from noegletal.engine.db import connect
+from noegletal.engine.ledger import not_blank
 
 __all__ = [
     "ROWS_LISTED",
@@ -143,11 +144,11 @@ def ledger_reference_problems(path: Path, frames: dict[str, pd.DataFrame]) -> li
         columns = {name for name, *_ in con.execute("DESCRIBE l").fetchall()}
         problems: list[Problem] = []
         if "intervention_id" in columns and "interventions" in frames:
-            known = frames["interventions"][["intervention_id"]].drop_duplicates()
-            con.register("known_interventions", known)
+            # Repeated ids (one per municipality) are fine for NOT IN; no de-duplication.
+            con.register("known_interventions", frames["interventions"][["intervention_id"]])
             problems += _rows_problem(
                 con,
-                "intervention_id IS NOT NULL AND TRIM(intervention_id) <> '' AND intervention_id "
+                f"{not_blank('intervention_id')} AND intervention_id "
                 "NOT IN (SELECT intervention_id FROM known_interventions)",
                 file,
                 "intervention_id",
