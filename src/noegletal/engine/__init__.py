@@ -20,15 +20,17 @@ import logging
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
 from noegletal.data import privacy
-from noegletal.data.load import LoadResult, inspect_data_dir
 from noegletal.data.problems import DataError, Problem
 from noegletal.data.tables import Tables
 from noegletal.engine.ledger import account_table, enrolled_table, finish_summary, summary_sql
+
+if TYPE_CHECKING:  # the loader (pandera …) is imported once the ledger work has begun
+    from noegletal.data.load import LoadResult
 
 __all__ = [
     "ENGINES",
@@ -164,13 +166,18 @@ def load_with_engine(
         from noegletal.engine.early import start
 
         early = start(parquet_ledger, data_dir, key)  # runs while pandas validates
-    references = None
+    from noegletal.data.load import inspect_data_dir  # pandera: imported beside DuckDB's work
+
+    references = enrolled = None
     try:
         result = inspect_data_dir(data_dir, mapping_path=mapping_path, key=key, skip=skip)
         if early is not None and not early.done() and result.municipality is not None:
             # Pandas finished first: check the ledger's references while DuckDB finishes the
-            # summary (used only if the ledger's own rules find it readable).
+            # summary (used only if the ledger's own rules find it readable), and find the
+            # enrolled persons the summary's inputs are compared with.
             references = _references_or_none(parquet_ledger, result.frames)
+            if result.ok:
+                enrolled = enrolled_persons(result.frames)
         ledger = early.result() if early is not None else None
     except BaseException:  # Ctrl-C, or a bug: stop the background queries too
         if early is not None:
@@ -202,7 +209,8 @@ def load_with_engine(
         bounds, accounts = ledger.bounds, ledger.accounts
     else:
         bounds, accounts = _ledger_bounds_and_accounts(source)
-    enrolled = enrolled_persons(frames)
+    if enrolled is None:
+        enrolled = enrolled_persons(frames)
     table, persons = summary_inputs(frames["budget_lines"], enrolled, accounts, by_code)
     raw = ledger.summary_for(table, persons, by_code) if ledger is not None else None
     if raw is not None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import sqlglot
 
 from noegletal.data.accounts import map_accounts, split_list
 
@@ -108,6 +107,8 @@ SUMMARY_SQL = summary_sql(by_municipality=False)
 
 def spark_sql(sql: str) -> str:
     """The same query in Spark SQL (transpiled by sqlglot from DuckDB's dialect)."""
+    import sqlglot
+
     return sqlglot.transpile(sql, read="duckdb", write="spark", pretty=True)[0]
 
 

@@ -25,7 +25,7 @@ from noegletal.data.tables import Tables
 from noegletal.discretion import publish
 from noegletal.indicators._common import clean
 from noegletal.indicators.output import results_document
-from noegletal.indicators.registry import compute
+from noegletal.indicators.registry import compute, indicator_ids
 from noegletal.lookup import positions_in
 from noegletal.periods import Period, parse_period
 
@@ -167,6 +167,7 @@ def compute_by_municipality(tables: Tables, period: Period, *, workers: int | No
         # the end while the other idles. The document keeps the code order.
         size = {code: len(_SPLIT[code].interventions) for code in codes}
         order = sorted(codes, key=lambda code: -size[code])
+        indicator_ids()  # the indicator modules are imported once, before the workers fork
         with ProcessPoolExecutor(
             workers, mp_context=mp.get_context("fork"), initializer=_start_worker
         ) as pool:
