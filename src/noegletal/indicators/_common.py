@@ -16,9 +16,16 @@ __all__ = ["by_step", "clean", "group_sums", "ratio", "series_dict"]
 
 
 def clean(value: Any) -> Any:
-    """numpy scalars → Python numbers; NaN → ``None``; whole floats stay floats."""
-    if value is None:
-        return None
+    """numpy scalars → Python numbers; NaN → ``None``; whole floats stay floats.
+
+    >>> clean(np.int64(3)), clean(np.float64("nan")), clean(2.0), clean(True), clean("x")
+    (3, None, 2.0, True, 'x')
+    """
+    kind = type(value)  # the common cases first: a JSON document cleans ~3,000 values
+    if kind is float:
+        return None if value != value else value
+    if kind is int or kind is str or value is None:
+        return value
     if isinstance(value, np.integer | int) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, np.floating | float):
