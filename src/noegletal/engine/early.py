@@ -40,8 +40,11 @@ _INPUTS = {
 }
 
 
-def _rows(frame: pd.DataFrame) -> set[tuple[str, ...]]:
-    return set(frame.astype("string").fillna("\0").itertuples(index=False, name=None))
+def _rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The distinct rows of ``frame`` as text, sorted: equal for two frames exactly when they
+    hold the same set of rows."""
+    text = frame.astype("string").fillna("\0").drop_duplicates()
+    return text.sort_values(list(text.columns)).reset_index(drop=True)
 
 
 @dataclass
@@ -68,8 +71,8 @@ class EarlyLedger:
             by_code == self.by_code
             and list(table.columns) == list(self.table.columns)
             and list(persons.columns) == list(self.persons.columns)
-            and _rows(table) == _rows(self.table)
-            and _rows(persons) == _rows(self.persons)
+            and _rows(table).equals(_rows(self.table))
+            and _rows(persons).equals(_rows(self.persons))
         )
         if not same:
             log.info("early ledger summary not used: its inputs differ after validation")
