@@ -197,20 +197,25 @@ class _Ledger(NamedTuple):
 
     posting_date: np.ndarray
     amount: np.ndarray
-    line_code: np.ndarray  # position of the budget line in ``lines``
-    lines: np.ndarray  # the budget lines booked on, sorted
+    line_rank: np.ndarray  # position of the row's budget line in ``lines``
+    lines: list[str]  # every budget line, sorted
 
 
 def _adult_ledger(ctx: Context) -> _Ledger:
     def compute() -> _Ledger:
-        ledger = ctx.ledger
-        rows = np.flatnonzero((ledger["area"] == "adults").to_numpy(dtype=bool, na_value=False))
-        line_code, lines = pd.factorize(_take(ledger["budget_line"], rows), sort=True)
+        ledger = ctx.ledger_arrays
+        rows = np.flatnonzero(ctx.ledger_in_area("adults"))
+        names = ctx.tables.budget_lines["budget_line"].tolist()
+        # Each line's rank among the sorted line names: grouped by these ranks, the sums keep
+        # the row order and the key order of a group-by of the line names.
+        by_name = sorted(range(len(names)), key=names.__getitem__)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[by_name] = np.arange(len(names))
         return _Ledger(
-            posting_date=ledger["posting_date"].to_numpy()[rows],
-            amount=ledger["amount"].to_numpy(dtype=float)[rows],
-            line_code=line_code,
-            lines=lines,
+            posting_date=ledger.posting_date[rows],
+            amount=ledger.amount[rows],
+            line_rank=rank[ledger.line_code[rows]],
+            lines=[names[at] for at in by_name],
         )
 
     return ctx.memo("adults.ledger", compute)
@@ -221,9 +226,8 @@ def _adult_spend_ytd(ctx: Context, period: Period) -> dict[str, float]:
     ledger = _adult_ledger(ctx)
     dates = ledger.posting_date
     rows = (dates >= np.datetime64(period.ytd_start)) & (dates <= np.datetime64(period.end))
-    codes = ledger.line_code[rows]
-    sums = _group_sum(codes, ledger.amount[rows], len(ledger.lines))
-    return {ledger.lines[code]: sums[code] for code in np.unique(codes).tolist()}
+    ranks, sums = group_sums(ledger.line_rank[rows], ledger.amount[rows])
+    return dict(zip([ledger.lines[rank] for rank in ranks.tolist()], sums.tolist(), strict=True))
 
 
 @indicator(
