@@ -121,9 +121,30 @@ def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
+def _adds_exactly(values: np.ndarray) -> bool:
+    """Whether every sum of some of ``values``, added in any order, is exact: whole numbers
+    (annual costs are whole kroner), Σ |values| below 2**53 (so every partial sum is a whole
+    number a float holds exactly) and no -0.0 (the only way a sum's sign could depend on how
+    it is added).
+
+    >>> _adds_exactly(np.array([2.0, -3.0])), _adds_exactly(np.array([0.5, 1.0]))
+    (True, False)
+    >>> _adds_exactly(np.array([np.nan])), _adds_exactly(np.array([-0.0]))
+    (False, False)
+    """
+    return bool(
+        np.all(values == np.trunc(values))  # False for NaN; ±inf fails the bound below
+        and np.abs(values).sum() < 2.0**53
+        and not np.signbit(values[values == 0]).any()
+    )
+
+
 def _group_sum(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """Sum of ``values`` per group code ``0..size-1`` (:func:`group_sums`; 0 for a code
     without values)."""
+    if _adds_exactly(values):
+        # Every order of addition gives the same exact sums: pandas' as well as bincount's.
+        return np.bincount(groups, weights=values, minlength=size)
     present, sums = group_sums(groups, values)
     total = np.zeros(size)
     total[present] = sums
