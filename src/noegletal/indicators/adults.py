@@ -203,12 +203,20 @@ def _segments_on(ctx: Context, rows: np.ndarray, days: np.ndarray) -> np.ndarray
 
 def _reference_rows(ctx: Context, key: str) -> tuple[np.ndarray, np.ndarray]:
     """``year`` (NaN where missing) and ``value`` of the reference rows of ``key``."""
-    reference = ctx.tables.reference
-    if reference is None:
-        return np.zeros(0), np.zeros(0)
-    rows = (reference["key"] == key).to_numpy(dtype=bool, na_value=False)
-    year = reference["year"].to_numpy(dtype=float, na_value=np.nan)
-    value = reference["value"].to_numpy(dtype=float, na_value=np.nan)
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # The small reference table as arrays once; both of its keys are then looked up.
+        reference = ctx.tables.reference
+        if reference is None:
+            return np.zeros(0, dtype=object), np.zeros(0), np.zeros(0)
+        return (
+            reference["key"].to_numpy(dtype=object, na_value=None),
+            reference["year"].to_numpy(dtype=float, na_value=np.nan),
+            reference["value"].to_numpy(dtype=float, na_value=np.nan),
+        )
+
+    keys, year, value = ctx.memo("adults.reference", compute)
+    rows = keys == key
     return year[rows], value[rows]
 
 
