@@ -719,15 +719,6 @@ def _expected_effect(ctx: Context, year: int) -> float | None:
     return None if not len(value) else float(value[0])
 
 
-def _cost_per_person(ctx: Context, persons: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Σ annual cost in force on ``days[i]`` over the adults' measures of ``persons[i]``
-    (sorted person codes)."""
-    rows = np.flatnonzero(ctx.is_adults & np.isin(ctx.person_code, persons))
-    slot = np.searchsorted(persons, ctx.person_code[rows])
-    cost = _segments_on(ctx, rows, days[slot])
-    return _group_sum(slot, np.nan_to_num(cost), len(persons))
-
-
 @indicator(
     "adults.baseline_effect",
     unit="kr",
@@ -764,34 +755,54 @@ def baseline_effect(ctx: Context) -> Result:
     inter = ctx.interventions
     adults = ctx.is_adults
     measures = _measures(ctx)
+    person = ctx.person_code
     b, e = int(day_number(baseline)), int(day_number(now))
-    original = np.unique(ctx.person_code[adults & ctx.active_on(baseline)])
-    later = np.flatnonzero(adults & (measures.start > b) & (measures.start <= e))
-    later = later[~np.isin(ctx.person_code[later], original)]
-    # First start after the baseline date per new citizen.
-    new, first_slot = np.unique(ctx.person_code[later], return_inverse=True)
-    first = np.full(len(new), np.iinfo(np.int64).max)
-    np.minimum.at(first, first_slot, measures.start[later])
-    active_now = np.unique(ctx.person_code[adults & ctx.active_on(now)])
-    reasons = inter["end_reason"] if "end_reason" in inter else pd.Series(None, index=inter.index)
-    moved = (reasons == "moved_away").fillna(False).to_numpy() & adults
-    moved &= (measures.end >= b) & (measures.end <= e)
-    moved_away = np.setdiff1d(ctx.person_code[moved], active_now)
-    is_new_moved = np.isin(new, moved_away)
-    moved_away_day = np.full(len(moved_away), b)
-    moved_new = np.isin(moved_away, new)  # the others are original citizens or have no start
-    moved_away_day[moved_new] = first[np.searchsorted(new, moved_away[moved_new])]
 
-    groups = {
-        "original": (np.setdiff1d(original, moved_away), b),
-        "new": (new[~is_new_moved], first[~is_new_moved]),
-        "moved_away": (moved_away, moved_away_day),
-    }
+    def persons_of(selected: np.ndarray) -> np.ndarray:
+        """Mask over person codes: the persons of the measures ``selected`` picks (a mask
+        or positions)."""
+        found = np.zeros(len(ctx.persons), dtype=bool)
+        found[person[selected]] = True
+        return found
+
+    is_original = persons_of(adults & ctx.active_on(baseline))
+    later = np.flatnonzero(adults & (measures.start > b) & (measures.start <= e))
+    later = later[~is_original[person[later]]]
+    is_new = persons_of(later)
+    # First start after the baseline date per new citizen.
+    first = np.full(len(ctx.persons), np.iinfo(np.int64).max)
+    np.minimum.at(first, person[later], measures.start[later])
+    is_active_now = persons_of(adults & ctx.active_on(now))
+    ended = np.flatnonzero(adults & (measures.end >= b) & (measures.end <= e))
+    reasons = (
+        inter["end_reason"]
+        if "end_reason" in inter
+        else pd.Series(None, index=inter.index, dtype=object)
+    )
+    is_moved_away = persons_of(ended[_take(reasons, ended) == "moved_away"]) & ~is_active_now
+
+    # Each person's group (-1: none; a citizen who moved away is in no other group) and the
+    # day the cost "then" is taken (for moved-away citizens who are not new: the baseline).
+    names = ("original", "new", "moved_away")
+    group = np.full(len(ctx.persons), -1)
+    group[is_original] = 0
+    group[is_new] = 1
+    group[is_moved_away] = 2
+    then_day = np.where(is_new, first, b)
+    # The adults' measures of the citizens in a group, priced then and now: one lookup of
+    # their price segments for all groups.
+    priced = np.flatnonzero(adults & (group[person] >= 0))
+    cost_then = np.nan_to_num(_segments_on(ctx, priced, then_day[person[priced]]))
+    cost_now = np.nan_to_num(_segments_on(ctx, priced, np.full(len(priced), e)))
     rows: dict[str, dict] = {}
-    for name, (persons, then_day) in groups.items():
-        then = _cost_per_person(ctx, persons, np.broadcast_to(then_day, persons.shape))
-        current = _cost_per_person(ctx, persons, np.full(len(persons), e))
-        left = ~np.isin(persons, active_now)
+    for code, name in enumerate(names):
+        persons = np.flatnonzero(group == code)
+        # Per citizen (ascending person code) the sum over their measures, in row order.
+        at = group[person[priced]] == code
+        slot = np.searchsorted(persons, person[priced[at]])
+        then = _group_sum(slot, cost_then[at], len(persons))
+        current = _group_sum(slot, cost_now[at], len(persons))
+        left = ~is_active_now[persons]
         rows[name] = {
             "group": name,
             "persons": len(persons),
