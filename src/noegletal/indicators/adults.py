@@ -549,21 +549,14 @@ def _first_price_change(ctx: Context, rows: np.ndarray, done: np.ndarray) -> np.
     ``valid_from`` day number of the measure's first price row in [done, done + N], after its
     first day and while it runs (-1 when there is none).
     """
-    prices = ctx.tables.measure_prices
-    if prices is None or not len(prices) or not len(rows):
-        return np.full(len(rows), -1, dtype=np.int64)
-    valid_from = day_number(prices["valid_from"])
-    # Only price rows that can fall in some follow-up's window need their measure.
-    candidates = np.flatnonzero(
-        (valid_from >= done.min()) & (valid_from <= done.max() + FOLLOWUP_EFFECT_DAYS)
-    )
-    price_row = ctx.measure_rows(prices["intervention_id"].array.take(candidates))
-    valid_from = valid_from[candidates]
-    order = np.argsort(price_row, kind="stable")
-    price_row, valid_from = price_row[order], valid_from[order]
+    # The measure's price segments (:func:`~noegletal.measures.price_segments`) that begin
+    # after its first day begin exactly on the ``valid_from`` of its price rows dated after
+    # its first day and on or before its last (the others begin on the first day or are
+    # empty): the segments stand in for the price rows, already looked up and sorted.
+    segments = _segments(ctx)
     measures = _measures(ctx)
-    i, j = _join(rows, price_row)
-    day = valid_from[j]
+    i, j = _join(rows, segments.row)
+    day = segments.start[j]
     hit = (
         (day >= done[i])
         & (day <= done[i] + FOLLOWUP_EFFECT_DAYS)
