@@ -13,7 +13,7 @@ choice below for the reader of the report.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import numpy as np
@@ -525,21 +525,26 @@ def _decided_followups(ctx: Context) -> _Decided:
         if "outcome" in followups
         else pd.Series(None, index=followups.index, dtype=object)
     )
-    done = day_number(followups["done_on"])
-    keep = outcome.isin(["reduced", "ended"]).to_numpy() & _within(
-        done, ctx.period.start, ctx.period.end
+    # The follow-ups done in the period first (on or after its first day, before the day
+    # after its last: dates compared as they are), then their outcomes.
+    done_on = followups["done_on"].to_numpy()
+    after_end = ctx.period.end + timedelta(days=1)
+    chosen = np.flatnonzero(
+        (done_on >= np.datetime64(ctx.period.start)) & (done_on < np.datetime64(after_end))
     )
-    chosen = np.flatnonzero(keep)
+    chosen = chosen[outcome.array.take(chosen).isin(["reduced", "ended"])]
     row = ctx.measure_rows(followups["intervention_id"].array.take(chosen))
     known = row >= 0
     chosen, row = chosen[known], row[known]
     adults = ctx.is_adults[row]
     chosen, row = chosen[adults], row[adults]
-    order = np.lexsort((_take(followups["followup_id"], chosen), done[chosen]))
+    # Day numbers as day_number gives them (none of these dates is missing).
+    done = done_on[chosen].astype("datetime64[D]").astype(np.int64)
+    order = np.lexsort((_take(followups["followup_id"], chosen), done))
     chosen, row = chosen[order], row[order]
     return _Decided(
         row=row,
-        done=done[chosen],
+        done=done[order],
         is_ended=_take(outcome, chosen) == "ended",
     )
 
