@@ -106,6 +106,17 @@ def _take(column: pd.Series, rows: np.ndarray) -> np.ndarray:
     return column.array.take(rows).to_numpy()
 
 
+def _is_in(
+    frame: pd.DataFrame, column: str, rows: np.ndarray, values: tuple[str, ...]
+) -> np.ndarray:
+    """Whether ``frame[column]`` at positions ``rows`` is one of ``values`` (False where
+    missing, and without the column); Arrow strings are compared as they are, without
+    converting them to Python strings."""
+    if column not in frame:
+        return np.zeros(len(rows), dtype=bool)
+    return np.asarray(frame[column].array.take(rows).isin(list(values)), dtype=bool)
+
+
 def _within(days: np.ndarray, first: date, last: date) -> np.ndarray:
     """Day numbers within ``first``..``last`` (both inclusive)."""
     return (days >= int(day_number(first))) & (days <= int(day_number(last)))
@@ -520,11 +531,6 @@ def _decided_followups(ctx: Context) -> _Decided:
     ``row`` (position of the measure) and ``done`` (day number), in the order done."""
     followups = ctx.tables.followups
     assert followups is not None
-    outcome = (
-        followups["outcome"]
-        if "outcome" in followups
-        else pd.Series(None, index=followups.index, dtype=object)
-    )
     # The follow-ups done in the period first (on or after its first day, before the day
     # after its last: dates compared as they are), then their outcomes.
     done_on = followups["done_on"].to_numpy()
@@ -532,7 +538,7 @@ def _decided_followups(ctx: Context) -> _Decided:
     chosen = np.flatnonzero(
         (done_on >= np.datetime64(ctx.period.start)) & (done_on < np.datetime64(after_end))
     )
-    chosen = chosen[outcome.array.take(chosen).isin(["reduced", "ended"])]
+    chosen = chosen[_is_in(followups, "outcome", chosen, ("reduced", "ended"))]
     row = ctx.measure_rows(followups["intervention_id"].array.take(chosen))
     known = row >= 0
     chosen, row = chosen[known], row[known]
@@ -545,7 +551,7 @@ def _decided_followups(ctx: Context) -> _Decided:
     return _Decided(
         row=row,
         done=done[order],
-        is_ended=_take(outcome, chosen) == "ended",
+        is_ended=_is_in(followups, "outcome", chosen, ("ended",)),
     )
 
 
@@ -600,12 +606,7 @@ def _followup_effects(ctx: Context) -> tuple[_Effects, dict[str, int]]:
     # 'ended': the measure ends within the window; from the next day it costs nothing.
     end = _measures(ctx).end[rows]
     ends_in_window = (end >= done) & (end <= done + FOLLOWUP_EFFECT_DAYS)
-    reasons = (
-        inter["end_reason"]
-        if "end_reason" in inter
-        else pd.Series(None, index=inter.index, dtype=object)
-    )
-    moved_on = is_ended & ends_in_window & np.isin(_take(reasons, rows), NOT_A_SAVING)
+    moved_on = is_ended & ends_in_window & _is_in(inter, "end_reason", rows, NOT_A_SAVING)
     saved = is_ended & ends_in_window & ~moved_on
     effective[saved] = end[saved] + 1
     # 'reduced': from the first price row in the window the price is that row's.
@@ -772,12 +773,8 @@ def baseline_effect(ctx: Context) -> Result:
     np.minimum.at(first, person[later], measures.start[later])
     is_active_now = persons_of(adults & ctx.active_on(now))
     ended = np.flatnonzero(adults & (measures.end >= b) & (measures.end <= e))
-    reasons = (
-        inter["end_reason"]
-        if "end_reason" in inter
-        else pd.Series(None, index=inter.index, dtype=object)
-    )
-    is_moved_away = persons_of(ended[_take(reasons, ended) == "moved_away"]) & ~is_active_now
+    moved = ended[_is_in(inter, "end_reason", ended, ("moved_away",))]
+    is_moved_away = persons_of(moved) & ~is_active_now
 
     # Each person's group (-1: none; a citizen who moved away is in no other group) and the
     # day the cost "then" is taken (for moved-away citizens who are not new: the baseline).
