@@ -202,14 +202,19 @@ def _segments(ctx: Context) -> _Segments:
     return ctx.memo("adults.segments", compute)
 
 
-def _segments_on(ctx: Context, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Annual cost in force for measure ``rows[i]`` on day number ``days[i]`` (NaN if none)."""
+def _segments_on(ctx: Context, rows: np.ndarray, *days: np.ndarray) -> list[np.ndarray]:
+    """For each ``day`` of ``days``: the annual cost in force for measure ``rows[i]`` on day
+    number ``day[i]`` (NaN if none). The measures' segments are looked up once for all."""
     segments = _segments(ctx)
     i, j = _join(rows, segments.row)
-    hit = (segments.start[j] <= days[i]) & (segments.end[j] >= days[i])
-    out = np.full(len(rows), np.nan)
-    out[i[hit]] = segments.annual_cost[j[hit]]
-    return out
+    start, end, annual_cost = segments.start[j], segments.end[j], segments.annual_cost[j]
+    costs = []
+    for day in days:
+        hit = (start <= day[i]) & (end >= day[i])
+        cost = np.full(len(rows), np.nan)
+        cost[i[hit]] = annual_cost[hit]
+        costs.append(cost)
+    return costs
 
 
 def _reference_rows(ctx: Context, key: str) -> tuple[np.ndarray, np.ndarray]:
@@ -610,22 +615,19 @@ def _followup_effects(ctx: Context) -> tuple[_Effects, dict[str, int]]:
     saved = is_ended & ends_in_window & ~moved_on
     effective[saved] = end[saved] + 1
     # 'reduced': from the first price row in the window the price is that row's.
-    reduced = np.flatnonzero(~is_ended)
-    first = _first_price_change(ctx, rows[reduced], done[reduced])
-    reduced, first = reduced[first >= 0], first[first >= 0]
-    effective[reduced] = first
-    after = np.zeros(len(rows))
-    after[reduced] = _segments_on(ctx, rows[reduced], first)
+    reduced = ~is_ended
+    effective[reduced] = _first_price_change(ctx, rows[reduced], done[reduced])
     matched = effective >= 0
-    rows, effective, after = rows[matched], effective[matched], after[matched]
+    rows, effective, priced = rows[matched], effective[matched], reduced[matched]
     # A price change (or ending) is counted once, for the first follow-up that led to it.
     once = _first_of_each(rows, effective)
-    rows, effective, after = rows[once], effective[once], after[once]
+    rows, effective, priced = rows[once], effective[once], priced[once]
+    before, from_effective = _segments_on(ctx, rows, effective - 1, effective)
     effects = _Effects(
         person=ctx.person_code[rows],
         paragraph=_measures(ctx).paragraph[rows],
-        before=_segments_on(ctx, rows, effective - 1),
-        after=after,
+        before=before,
+        after=np.where(priced, from_effective, 0.0),
     )
     unmatched = {
         "reduced_without_price_change": int((~matched & ~is_ended).sum()),
@@ -785,10 +787,12 @@ def baseline_effect(ctx: Context) -> Result:
     group[is_moved_away] = 2
     then_day = np.where(is_new, first, b)
     # The adults' measures of the citizens in a group, priced then and now: one lookup of
-    # their price segments for all groups.
+    # their price segments for all groups and both days.
     priced = np.flatnonzero(adults & (group[person] >= 0))
-    cost_then = np.nan_to_num(_segments_on(ctx, priced, then_day[person[priced]]))
-    cost_now = np.nan_to_num(_segments_on(ctx, priced, np.full(len(priced), e)))
+    cost_then, cost_now = (
+        np.nan_to_num(cost)
+        for cost in _segments_on(ctx, priced, then_day[person[priced]], np.full(len(priced), e))
+    )
     rows: dict[str, dict] = {}
     for code, name in enumerate(names):
         persons = np.flatnonzero(group == code)
