@@ -23,6 +23,7 @@ from noegletal.codes import ADULT_HOUSING, PROVIDER_TYPES
 from noegletal.indicators._common import clean, group_sums, ratio, series_dict
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
+from noegletal.lookup import positions_in
 from noegletal.measures import day_number
 from noegletal.periods import Period
 
@@ -544,11 +545,14 @@ def _decided_followups(ctx: Context) -> _Decided:
         (done_on >= np.datetime64(ctx.period.start)) & (done_on < np.datetime64(after_end))
     )
     chosen = chosen[_is_in(followups, "outcome", chosen, ("reduced", "ended"))]
-    row = ctx.measure_rows(followups["intervention_id"].array.take(chosen))
-    known = row >= 0
-    chosen, row = chosen[known], row[known]
-    adults = ctx.is_adults[row]
-    chosen, row = chosen[adults], row[adults]
+    # Their measures looked up among the adults' measures only (ids are unique, validation
+    # guarantees it): a smaller set to look up in, and the others are left out anyway.
+    adults = np.flatnonzero(ctx.is_adults)
+    found = positions_in(
+        followups["intervention_id"].array.take(chosen),
+        ctx.interventions["intervention_id"].array.take(adults),
+    )
+    chosen, row = chosen[found >= 0], adults[found[found >= 0]]
     # Day numbers as day_number gives them (none of these dates is missing).
     done = done_on[chosen].astype("datetime64[D]").astype(np.int64)
     order = np.lexsort((_take(followups["followup_id"], chosen), done))
