@@ -547,12 +547,12 @@ def _decided_followups(ctx: Context) -> _Decided:
     chosen = chosen[_is_in(followups, "outcome", chosen, ("reduced", "ended"))]
     # Their measures looked up among the adults' measures only (ids are unique, validation
     # guarantees it): a smaller set to look up in, and the others are left out anyway.
-    adults = np.flatnonzero(ctx.is_adults)
+    adult_rows = np.flatnonzero(ctx.is_adults)
     found = positions_in(
         followups["intervention_id"].array.take(chosen),
-        ctx.interventions["intervention_id"].array.take(adults),
+        ctx.interventions["intervention_id"].array.take(adult_rows),
     )
-    chosen, row = chosen[found >= 0], adults[found[found >= 0]]
+    chosen, row = chosen[found >= 0], adult_rows[found[found >= 0]]
     # Day numbers as day_number gives them (none of these dates is missing).
     done = done_on[chosen].astype("datetime64[D]").astype(np.int64)
     order = np.lexsort((_take(followups["followup_id"], chosen), done))
