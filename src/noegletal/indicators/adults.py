@@ -13,7 +13,7 @@ choice below for the reader of the report.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import numpy as np
@@ -23,6 +23,7 @@ from noegletal.codes import ADULT_HOUSING, PROVIDER_TYPES
 from noegletal.indicators._common import clean, group_sums, ratio, series_dict
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
+from noegletal.lookup import positions_in
 from noegletal.measures import day_number
 from noegletal.periods import Period
 
@@ -106,6 +107,17 @@ def _take(column: pd.Series, rows: np.ndarray) -> np.ndarray:
     return column.array.take(rows).to_numpy()
 
 
+def _is_in(
+    frame: pd.DataFrame, column: str, rows: np.ndarray, values: tuple[str, ...]
+) -> np.ndarray:
+    """Whether ``frame[column]`` at positions ``rows`` is one of ``values`` (False where
+    missing, and without the column); Arrow strings are compared as they are, without
+    converting them to Python strings."""
+    if column not in frame:
+        return np.zeros(len(rows), dtype=bool)
+    return np.asarray(frame[column].array.take(rows).isin(list(values)), dtype=bool)
+
+
 def _within(days: np.ndarray, first: date, last: date) -> np.ndarray:
     """Day numbers within ``first``..``last`` (both inclusive)."""
     return (days >= int(day_number(first))) & (days <= int(day_number(last)))
@@ -121,9 +133,30 @@ def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
+def _adds_exactly(values: np.ndarray) -> bool:
+    """Whether every sum of some of ``values``, added in any order, is exact: whole numbers
+    (annual costs are whole kroner), Σ |values| below 2**53 (so every partial sum is a whole
+    number a float holds exactly) and no -0.0 (the only way a sum's sign could depend on how
+    it is added).
+
+    >>> _adds_exactly(np.array([2.0, -3.0])), _adds_exactly(np.array([0.5, 1.0]))
+    (True, False)
+    >>> _adds_exactly(np.array([np.nan])), _adds_exactly(np.array([-0.0]))
+    (False, False)
+    """
+    return bool(
+        np.all(values == np.trunc(values))  # False for NaN; ±inf fails the bound below
+        and np.abs(values).sum() < 2.0**53
+        and not np.signbit(values[values == 0]).any()
+    )
+
+
 def _group_sum(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """Sum of ``values`` per group code ``0..size-1`` (:func:`group_sums`; 0 for a code
     without values)."""
+    if _adds_exactly(values):
+        # Every order of addition gives the same exact sums: pandas' as well as bincount's.
+        return np.bincount(groups, weights=values, minlength=size)
     present, sums = group_sums(groups, values)
     total = np.zeros(size)
     total[present] = sums
@@ -170,24 +203,37 @@ def _segments(ctx: Context) -> _Segments:
     return ctx.memo("adults.segments", compute)
 
 
-def _segments_on(ctx: Context, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Annual cost in force for measure ``rows[i]`` on day number ``days[i]`` (NaN if none)."""
+def _segments_on(ctx: Context, rows: np.ndarray, *days: np.ndarray) -> list[np.ndarray]:
+    """For each ``day`` of ``days``: the annual cost in force for measure ``rows[i]`` on day
+    number ``day[i]`` (NaN if none). The measures' segments are looked up once for all."""
     segments = _segments(ctx)
     i, j = _join(rows, segments.row)
-    hit = (segments.start[j] <= days[i]) & (segments.end[j] >= days[i])
-    out = np.full(len(rows), np.nan)
-    out[i[hit]] = segments.annual_cost[j[hit]]
-    return out
+    start, end, annual_cost = segments.start[j], segments.end[j], segments.annual_cost[j]
+    costs = []
+    for day in days:
+        hit = (start <= day[i]) & (end >= day[i])
+        cost = np.full(len(rows), np.nan)
+        cost[i[hit]] = annual_cost[hit]
+        costs.append(cost)
+    return costs
 
 
 def _reference_rows(ctx: Context, key: str) -> tuple[np.ndarray, np.ndarray]:
     """``year`` (NaN where missing) and ``value`` of the reference rows of ``key``."""
-    reference = ctx.tables.reference
-    if reference is None:
-        return np.zeros(0), np.zeros(0)
-    rows = (reference["key"] == key).to_numpy(dtype=bool, na_value=False)
-    year = reference["year"].to_numpy(dtype=float, na_value=np.nan)
-    value = reference["value"].to_numpy(dtype=float, na_value=np.nan)
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # The small reference table as arrays once; both of its keys are then looked up.
+        reference = ctx.tables.reference
+        if reference is None:
+            return np.zeros(0, dtype=object), np.zeros(0), np.zeros(0)
+        return (
+            reference["key"].to_numpy(dtype=object, na_value=None),
+            reference["year"].to_numpy(dtype=float, na_value=np.nan),
+            reference["value"].to_numpy(dtype=float, na_value=np.nan),
+        )
+
+    keys, year, value = ctx.memo("adults.reference", compute)
+    rows = keys == key
     return year[rows], value[rows]
 
 
@@ -197,20 +243,25 @@ class _Ledger(NamedTuple):
 
     posting_date: np.ndarray
     amount: np.ndarray
-    line_code: np.ndarray  # position of the budget line in ``lines``
-    lines: np.ndarray  # the budget lines booked on, sorted
+    line_rank: np.ndarray  # position of the row's budget line in ``lines``
+    lines: list[str]  # every budget line, sorted
 
 
 def _adult_ledger(ctx: Context) -> _Ledger:
     def compute() -> _Ledger:
-        ledger = ctx.ledger
-        rows = np.flatnonzero((ledger["area"] == "adults").to_numpy(dtype=bool, na_value=False))
-        line_code, lines = pd.factorize(_take(ledger["budget_line"], rows), sort=True)
+        ledger = ctx.ledger_arrays
+        rows = np.flatnonzero(ctx.ledger_in_area("adults"))
+        names = ctx.tables.budget_lines["budget_line"].tolist()
+        # Each line's rank among the sorted line names: grouped by these ranks, the sums keep
+        # the row order and the key order of a group-by of the line names.
+        by_name = sorted(range(len(names)), key=names.__getitem__)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[by_name] = np.arange(len(names))
         return _Ledger(
-            posting_date=ledger["posting_date"].to_numpy()[rows],
-            amount=ledger["amount"].to_numpy(dtype=float)[rows],
-            line_code=line_code,
-            lines=lines,
+            posting_date=ledger.posting_date[rows],
+            amount=ledger.amount[rows],
+            line_rank=rank[ledger.line_code[rows]],
+            lines=[names[at] for at in by_name],
         )
 
     return ctx.memo("adults.ledger", compute)
@@ -221,9 +272,8 @@ def _adult_spend_ytd(ctx: Context, period: Period) -> dict[str, float]:
     ledger = _adult_ledger(ctx)
     dates = ledger.posting_date
     rows = (dates >= np.datetime64(period.ytd_start)) & (dates <= np.datetime64(period.end))
-    codes = ledger.line_code[rows]
-    sums = _group_sum(codes, ledger.amount[rows], len(ledger.lines))
-    return {ledger.lines[code]: sums[code] for code in np.unique(codes).tolist()}
+    ranks, sums = group_sums(ledger.line_rank[rows], ledger.amount[rows])
+    return dict(zip([ledger.lines[rank] for rank in ranks.tolist()], sums.tolist(), strict=True))
 
 
 @indicator(
@@ -487,27 +537,30 @@ def _decided_followups(ctx: Context) -> _Decided:
     ``row`` (position of the measure) and ``done`` (day number), in the order done."""
     followups = ctx.tables.followups
     assert followups is not None
-    outcome = (
-        followups["outcome"]
-        if "outcome" in followups
-        else pd.Series(None, index=followups.index, dtype=object)
+    # The follow-ups done in the period first (on or after its first day, before the day
+    # after its last: dates compared as they are), then their outcomes.
+    done_on = followups["done_on"].to_numpy()
+    after_end = ctx.period.end + timedelta(days=1)
+    chosen = np.flatnonzero(
+        (done_on >= np.datetime64(ctx.period.start)) & (done_on < np.datetime64(after_end))
     )
-    done = day_number(followups["done_on"])
-    keep = outcome.isin(["reduced", "ended"]).to_numpy() & _within(
-        done, ctx.period.start, ctx.period.end
+    chosen = chosen[_is_in(followups, "outcome", chosen, ("reduced", "ended"))]
+    # Their measures looked up among the adults' measures only (ids are unique, validation
+    # guarantees it): a smaller set to look up in, and the others are left out anyway.
+    adult_rows = np.flatnonzero(ctx.is_adults)
+    found = positions_in(
+        followups["intervention_id"].array.take(chosen),
+        ctx.interventions["intervention_id"].array.take(adult_rows),
     )
-    chosen = np.flatnonzero(keep)
-    row = ctx.measure_rows(followups["intervention_id"].array.take(chosen))
-    known = row >= 0
-    chosen, row = chosen[known], row[known]
-    adults = ctx.is_adults[row]
-    chosen, row = chosen[adults], row[adults]
-    order = np.lexsort((_take(followups["followup_id"], chosen), done[chosen]))
+    chosen, row = chosen[found >= 0], adult_rows[found[found >= 0]]
+    # Day numbers as day_number gives them (none of these dates is missing).
+    done = done_on[chosen].astype("datetime64[D]").astype(np.int64)
+    order = np.lexsort((_take(followups["followup_id"], chosen), done))
     chosen, row = chosen[order], row[order]
     return _Decided(
         row=row,
-        done=done[chosen],
-        is_ended=_take(outcome, chosen) == "ended",
+        done=done[order],
+        is_ended=_is_in(followups, "outcome", chosen, ("ended",)),
     )
 
 
@@ -516,21 +569,14 @@ def _first_price_change(ctx: Context, rows: np.ndarray, done: np.ndarray) -> np.
     ``valid_from`` day number of the measure's first price row in [done, done + N], after its
     first day and while it runs (-1 when there is none).
     """
-    prices = ctx.tables.measure_prices
-    if prices is None or not len(prices) or not len(rows):
-        return np.full(len(rows), -1, dtype=np.int64)
-    valid_from = day_number(prices["valid_from"])
-    # Only price rows that can fall in some follow-up's window need their measure.
-    candidates = np.flatnonzero(
-        (valid_from >= done.min()) & (valid_from <= done.max() + FOLLOWUP_EFFECT_DAYS)
-    )
-    price_row = ctx.measure_rows(prices["intervention_id"].array.take(candidates))
-    valid_from = valid_from[candidates]
-    order = np.argsort(price_row, kind="stable")
-    price_row, valid_from = price_row[order], valid_from[order]
+    # The measure's price segments (:func:`~noegletal.measures.price_segments`) that begin
+    # after its first day begin exactly on the ``valid_from`` of its price rows dated after
+    # its first day and on or before its last (the others begin on the first day or are
+    # empty): the segments stand in for the price rows, already looked up and sorted.
+    segments = _segments(ctx)
     measures = _measures(ctx)
-    i, j = _join(rows, price_row)
-    day = valid_from[j]
+    i, j = _join(rows, segments.row)
+    day = segments.start[j]
     hit = (
         (day >= done[i])
         & (day <= done[i] + FOLLOWUP_EFFECT_DAYS)
@@ -569,31 +615,23 @@ def _followup_effects(ctx: Context) -> tuple[_Effects, dict[str, int]]:
     # 'ended': the measure ends within the window; from the next day it costs nothing.
     end = _measures(ctx).end[rows]
     ends_in_window = (end >= done) & (end <= done + FOLLOWUP_EFFECT_DAYS)
-    reasons = (
-        inter["end_reason"]
-        if "end_reason" in inter
-        else pd.Series(None, index=inter.index, dtype=object)
-    )
-    moved_on = is_ended & ends_in_window & np.isin(_take(reasons, rows), NOT_A_SAVING)
+    moved_on = is_ended & ends_in_window & _is_in(inter, "end_reason", rows, NOT_A_SAVING)
     saved = is_ended & ends_in_window & ~moved_on
     effective[saved] = end[saved] + 1
     # 'reduced': from the first price row in the window the price is that row's.
-    reduced = np.flatnonzero(~is_ended)
-    first = _first_price_change(ctx, rows[reduced], done[reduced])
-    reduced, first = reduced[first >= 0], first[first >= 0]
-    effective[reduced] = first
-    after = np.zeros(len(rows))
-    after[reduced] = _segments_on(ctx, rows[reduced], first)
+    reduced = ~is_ended
+    effective[reduced] = _first_price_change(ctx, rows[reduced], done[reduced])
     matched = effective >= 0
-    rows, effective, after = rows[matched], effective[matched], after[matched]
+    rows, effective, priced = rows[matched], effective[matched], reduced[matched]
     # A price change (or ending) is counted once, for the first follow-up that led to it.
     once = _first_of_each(rows, effective)
-    rows, effective, after = rows[once], effective[once], after[once]
+    rows, effective, priced = rows[once], effective[once], priced[once]
+    before, from_effective = _segments_on(ctx, rows, effective - 1, effective)
     effects = _Effects(
         person=ctx.person_code[rows],
         paragraph=_measures(ctx).paragraph[rows],
-        before=_segments_on(ctx, rows, effective - 1),
-        after=after,
+        before=before,
+        after=np.where(priced, from_effective, 0.0),
     )
     unmatched = {
         "reduced_without_price_change": int((~matched & ~is_ended).sum()),
@@ -686,15 +724,6 @@ def _expected_effect(ctx: Context, year: int) -> float | None:
     return None if not len(value) else float(value[0])
 
 
-def _cost_per_person(ctx: Context, persons: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Σ annual cost in force on ``days[i]`` over the adults' measures of ``persons[i]``
-    (sorted person codes)."""
-    rows = np.flatnonzero(ctx.is_adults & np.isin(ctx.person_code, persons))
-    slot = np.searchsorted(persons, ctx.person_code[rows])
-    cost = _segments_on(ctx, rows, days[slot])
-    return _group_sum(slot, np.nan_to_num(cost), len(persons))
-
-
 @indicator(
     "adults.baseline_effect",
     unit="kr",
@@ -731,34 +760,52 @@ def baseline_effect(ctx: Context) -> Result:
     inter = ctx.interventions
     adults = ctx.is_adults
     measures = _measures(ctx)
+    person = ctx.person_code
     b, e = int(day_number(baseline)), int(day_number(now))
-    original = np.unique(ctx.person_code[adults & ctx.active_on(baseline)])
-    later = np.flatnonzero(adults & (measures.start > b) & (measures.start <= e))
-    later = later[~np.isin(ctx.person_code[later], original)]
-    # First start after the baseline date per new citizen.
-    new, first_slot = np.unique(ctx.person_code[later], return_inverse=True)
-    first = np.full(len(new), np.iinfo(np.int64).max)
-    np.minimum.at(first, first_slot, measures.start[later])
-    active_now = np.unique(ctx.person_code[adults & ctx.active_on(now)])
-    reasons = inter["end_reason"] if "end_reason" in inter else pd.Series(None, index=inter.index)
-    moved = (reasons == "moved_away").fillna(False).to_numpy() & adults
-    moved &= (measures.end >= b) & (measures.end <= e)
-    moved_away = np.setdiff1d(ctx.person_code[moved], active_now)
-    is_new_moved = np.isin(new, moved_away)
-    moved_away_day = np.full(len(moved_away), b)
-    moved_new = np.isin(moved_away, new)  # the others are original citizens or have no start
-    moved_away_day[moved_new] = first[np.searchsorted(new, moved_away[moved_new])]
 
-    groups = {
-        "original": (np.setdiff1d(original, moved_away), b),
-        "new": (new[~is_new_moved], first[~is_new_moved]),
-        "moved_away": (moved_away, moved_away_day),
-    }
+    def persons_of(selected: np.ndarray) -> np.ndarray:
+        """Mask over person codes: the persons of the measures ``selected`` picks (a mask
+        or positions)."""
+        found = np.zeros(len(ctx.persons), dtype=bool)
+        found[person[selected]] = True
+        return found
+
+    is_original = persons_of(adults & ctx.active_on(baseline))
+    later = np.flatnonzero(adults & (measures.start > b) & (measures.start <= e))
+    later = later[~is_original[person[later]]]
+    is_new = persons_of(later)
+    # First start after the baseline date per new citizen.
+    first = np.full(len(ctx.persons), np.iinfo(np.int64).max)
+    np.minimum.at(first, person[later], measures.start[later])
+    is_active_now = persons_of(adults & ctx.active_on(now))
+    ended = np.flatnonzero(adults & (measures.end >= b) & (measures.end <= e))
+    moved = ended[_is_in(inter, "end_reason", ended, ("moved_away",))]
+    is_moved_away = persons_of(moved) & ~is_active_now
+
+    # Each person's group (-1: none; a citizen who moved away is in no other group) and the
+    # day the cost "then" is taken (for moved-away citizens who are not new: the baseline).
+    names = ("original", "new", "moved_away")
+    group = np.full(len(ctx.persons), -1)
+    group[is_original] = 0
+    group[is_new] = 1
+    group[is_moved_away] = 2
+    then_day = np.where(is_new, first, b)
+    # The adults' measures of the citizens in a group, priced then and now: one lookup of
+    # their price segments for all groups and both days.
+    priced = np.flatnonzero(adults & (group[person] >= 0))
+    cost_then, cost_now = (
+        np.nan_to_num(cost)
+        for cost in _segments_on(ctx, priced, then_day[person[priced]], np.full(len(priced), e))
+    )
     rows: dict[str, dict] = {}
-    for name, (persons, then_day) in groups.items():
-        then = _cost_per_person(ctx, persons, np.broadcast_to(then_day, persons.shape))
-        current = _cost_per_person(ctx, persons, np.full(len(persons), e))
-        left = ~np.isin(persons, active_now)
+    for code, name in enumerate(names):
+        persons = np.flatnonzero(group == code)
+        # Per citizen (ascending person code) the sum over their measures, in row order.
+        at = group[person[priced]] == code
+        slot = np.searchsorted(persons, person[priced[at]])
+        then = _group_sum(slot, cost_then[at], len(persons))
+        current = _group_sum(slot, cost_now[at], len(persons))
+        left = ~is_active_now[persons]
         rows[name] = {
             "group": name,
             "persons": len(persons),
