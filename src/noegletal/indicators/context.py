@@ -230,23 +230,6 @@ class Context:
         """The ledger's posting date, amount and budget line as arrays, computed once."""
         return self._ledger_arrays
 
-    @cached_property
-    def ledger(self) -> pd.DataFrame:
-        """Ledger rows with ``budget_line``, ``area`` and ``sector`` of their account."""
-        ledger = self.tables.ledger
-        # Each row's line attributes taken by line position (missing where no line).
-        code = self.ledger_arrays.line_code
-        return pd.DataFrame(
-            {
-                "posting_date": ledger["posting_date"],
-                "amount": ledger["amount"],
-                "budget_line": self.tables.ledger_budget_line,
-                "area": self.tables.budget_lines["area"].array.take(code, allow_fill=True),
-                "sector": self.tables.line_sector.array.take(code, allow_fill=True),
-                "person_id": ledger.get("person_id", pd.NA),
-            }
-        )
-
     def ledger_rows_between(self, first: date, last: date) -> np.ndarray:
         """Mask of the ledger rows posted ``first``..``last`` (both inclusive)."""
         dates = self.ledger_arrays.posting_date
@@ -257,10 +240,6 @@ class Context:
         of_line = self.tables.budget_lines["area"].to_numpy() == area
         # A sentinel appended answers for the rows without a line (code -1).
         return np.append(of_line, False)[self.ledger_arrays.line_code]
-
-    def ledger_between(self, first: date, last: date) -> pd.DataFrame:
-        """Ledger rows posted ``first``..``last`` (both inclusive)."""
-        return self.ledger[self.ledger_rows_between(first, last)]
 
     def _spend_by_line(self, first: date, last: date) -> pd.Series:
         """Actual spend per budget line posted ``first``..``last`` (kr.)."""

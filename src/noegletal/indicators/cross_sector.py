@@ -295,9 +295,11 @@ def _spend(
     Each sum adds its rows person by person (in pair order), each person's rows in ledger
     order: the order the former pandas merges gave, on which the sum's last digit depends.
     """
-    ledger = ctx.ledger
-    person = positions_in(ledger["person_id"], persons.ids)
-    sector = positions_in(ledger["sector"], sectors)
+    ledger = ctx.ledger_arrays
+    person = positions_in(ctx.tables.ledger["person_id"], persons.ids)
+    # Each row's sector through its budget line (a sentinel answers for rows without one).
+    sector_of_line = positions_in(ctx.tables.line_sector, sectors)
+    sector = np.append(sector_of_line, -1)[ledger.line_code]
     rows = np.flatnonzero((person >= 0) & (sector >= 0))
     # The ledger rows of each pair: rows grouped by person (ledger order kept), pair by pair.
     # (As 16-bit integers when they fit: numpy sorts those stably by radix sort, in linear time.)
@@ -311,8 +313,8 @@ def _spend(
     within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
     row = by_person[(np.cumsum(count) - count)[persons.code][pair] + within]
     enrolment = persons.enrolment[pair]
-    day = ledger["posting_date"].to_numpy()[row]
-    amount = ledger["amount"].to_numpy(dtype=np.float64)[row]
+    day = ledger.posting_date[row]
+    amount = ledger.amount[row]
     sector = sector[row]
 
     # Each row once per window of its enrolment that contains it, in window code order.
