@@ -175,8 +175,13 @@ def _price_timeline(tables: Tables, start: np.ndarray) -> tuple[np.ndarray, np.n
         froms.append(np.maximum(day_number(prices["valid_from"])[known], start[row]))
         costs.append(prices["annual_cost"].to_numpy(dtype=float)[known])
     row, first, cost = np.concatenate(rows), np.concatenate(froms), np.concatenate(costs)
-    source = np.concatenate([np.full(len(r), i) for i, r in enumerate(rows)])
-    order = np.lexsort((source, first, row))  # stable: by measure, first day, source
+    # Sorted by measure, first day, source (intervention rows before price rows), stably:
+    # the three as one int64 key (day numbers span a few million), which a single stable
+    # argsort orders faster than a lexsort by three keys, in the same order.
+    lo = first.min(initial=0)  # (initial: no rows at all)
+    key = (row * (first.max(initial=0) - lo + 1) + (first - lo)) * 2
+    key[n:] += 1  # the price rows
+    order = np.argsort(key, kind="stable")
     row, first, cost = row[order], first[order], cost[order]
     last_of_day = np.r_[(row[1:] != row[:-1]) | (first[1:] != first[:-1]), True]
     return row[last_of_day], first[last_of_day], cost[last_of_day]
