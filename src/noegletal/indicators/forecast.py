@@ -36,7 +36,7 @@ from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 from noegletal.lookup import positions_in
 from noegletal.measures import OPEN_END, day_number
-from noegletal.periods import add_months, days_in_year, month_ends
+from noegletal.periods import Period, add_months, days_in_year, month_ends
 
 __all__ = [
     "Backtest",
@@ -134,22 +134,23 @@ _PREPARED: weakref.WeakKeyDictionary[Tables, _Prepared] = weakref.WeakKeyDiction
 _FORECASTS: weakref.WeakKeyDictionary[Tables, dict[date, Forecast]] = weakref.WeakKeyDictionary()
 
 
-def _line_of_measure(tables: Tables, lines: dict[str, np.ndarray]) -> np.ndarray:
+def _line_of_measure(ctx: Context, lines: dict[str, np.ndarray]) -> np.ndarray:
     """Line code of each intervention: the first social-area line whose ``measure_types``
     lists the measure's type (lines and measures of the same area)."""
     code_of: dict[tuple[str, str], int] = {}
     for code, (area, cell) in enumerate(zip(lines["area"], lines["measure_types"], strict=True)):
         for measure_type in split_list(cell):
             code_of.setdefault((str(area), measure_type), code)
-    interventions = tables.interventions
-    area_code, areas = pd.factorize(interventions["area"])
-    type_code, types = pd.factorize(interventions["measure_type"])
-    # Line code of each (area, measure type) pair present; the last row and column (the
-    # code -1 of a missing value) stay -1.
+    # The context's area masks and type codes, which earlier indicators have derived.
+    areas = ("children", "adults")
+    area_code = np.where(ctx.is_children, 0, np.where(ctx.is_adults, 1, -1))
+    type_code, types = ctx.codes("measure_type")
+    # Line code of each (area, measure type) pair; the last row and column (the code -1 of
+    # another area or a missing type) stay -1.
     table = np.full((len(areas) + 1, len(types) + 1), -1, dtype=np.int64)
     for i, area in enumerate(areas):
         for j, measure_type in enumerate(types):
-            table[i, j] = code_of.get((str(area), str(measure_type)), -1)
+            table[i, j] = code_of.get((area, str(measure_type)), -1)
     return table[area_code, type_code]
 
 
@@ -198,24 +199,34 @@ def _tied_bookings(ledger: pd.DataFrame) -> tuple[np.ndarray, str]:
     return np.ones(len(ledger), dtype=bool), "all"
 
 
-def _prepare(tables: Tables) -> _Prepared:
+def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
+    """The period-independent arrays of ``tables``, prepared once per tables.
+
+    The measures' day numbers, areas and type codes and the ledger rows' budget lines are
+    read from a :class:`Context` of the tables: ``ctx`` when an indicator passes its own (the
+    indicators before FP5 have derived them there already), else a fresh one.
+    """
     if tables in _PREPARED:
         return _PREPARED[tables]
+    if ctx is None:
+        ctx = Context(tables, Period(tables.extract_date.year, "year"))  # period not read
     all_lines = tables.budget_lines
     social = all_lines["area"].isin(AREAS).to_numpy()
     lines = {
         name: all_lines[name].to_numpy()[social]
         for name in ("budget_line", "area", "measure_types")
     }
-    m_line = _line_of_measure(tables, lines)
-    m_start = day_number(tables.interventions["start_date"])
+    # Code of each of budget_lines' lines among the social-area ones (-1: not one of them);
+    # the appended -1 answers for the code -1 of a row without a line.
+    social_code = np.append(np.where(social, np.cumsum(social) - 1, -1), -1)
+    m_line = _line_of_measure(ctx, lines)
+    m_start = ctx.start_day
     p_row, p_from, p_cost = _price_timeline(tables, m_start)
     first_of_row = np.r_[True, p_row[1:] != p_row[:-1]]
     start_cost = np.zeros(len(tables.interventions))
     start_cost[p_row[first_of_row]] = p_cost[first_of_row]
     ledger = tables.ledger
-    line_index = pd.Index(lines["budget_line"])
-    l_line = line_index.get_indexer(tables.ledger_budget_line).astype(np.int64)
+    l_line = social_code[ctx.ledger_arrays.line_code]
     l_tied, tie_rule = _tied_bookings(ledger)
     l_day = day_number(ledger["posting_date"])
     budget = tables.budget
@@ -226,13 +237,13 @@ def _prepare(tables: Tables) -> _Prepared:
         line_area=lines["area"],
         m_line=m_line,
         m_start=m_start,
-        m_end=day_number(tables.interventions["end_date"], open_end=True),
+        m_end=ctx.end_day,
         m_start_cost=start_cost,
         p_row=p_row,
         p_from=p_from,
         p_cost=p_cost,
         l_day=l_day,
-        l_amount=ledger["amount"].to_numpy(dtype=float),
+        l_amount=ctx.ledger_arrays.amount,
         l_line=l_line,
         l_tied=l_tied,
         tie_rule=tie_rule,
@@ -241,7 +252,7 @@ def _prepare(tables: Tables) -> _Prepared:
         lookback_months=int(tables.municipality.forecast_lookback_months),
         measures_off_line=int((m_line < 0).sum()),
         b_year=budget["year"].to_numpy(),
-        b_line=line_index.get_indexer(budget["budget_line"]),
+        b_line=social_code[positions_in(budget["budget_line"], all_lines["budget_line"])],
         b_corrected=(
             budget["original_budget"] + budget["supplementary_appropriations"].fillna(0.0)
         ).to_numpy(),
@@ -597,8 +608,14 @@ def _records(columns: dict[str, np.ndarray]) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
+def _prepared(ctx: Context) -> Tables:
+    """``ctx.tables``, prepared from the arrays ``ctx`` has derived (see :func:`_prepare`)."""
+    _prepare(ctx.tables, ctx)
+    return ctx.tables
+
+
 def _period_forecast(ctx: Context) -> Forecast:
-    return forecast_at(ctx.tables, ctx.period.end)
+    return forecast_at(_prepared(ctx), ctx.period.end)
 
 
 def _by_line_and_area(values: pd.Series, areas: np.ndarray) -> dict:
@@ -737,7 +754,7 @@ def backtest_error(ctx: Context) -> Result:
     errors Σ|forecast − actual| / Σ actual per month and Σ|budget − actual| / Σ actual.
     """
     year = ctx.closed_year
-    test = backtest(ctx.tables, year)
+    test = backtest(_prepared(ctx), year)
     budget_error, budget_gross = test.budget_error, test.budget_gross_error
     better = better_gross = None
     note = (
