@@ -111,23 +111,39 @@ class _Prepared:
 
 @dataclass(frozen=True)
 class _Year:
-    """The rows of :class:`_Prepared` that can count at a cut-off in ``year``, in their
-    order (so sums over them add the same numbers in the same order): bookings on a
-    social-area line dated 1 Jan of the year before .. 31 Dec; measures on a line that
-    overlap the earliest lookback window .. 31 Dec; price rows of the measures active on
-    some day of the year (``p_row`` indexes the year's measures)."""
+    """What can count at a cut-off in ``year``. Rows of :class:`_Prepared` keep their order
+    (so sums over them add the same numbers in the same order):
+
+    - ``l_…``: the bookings on a social-area line dated 1 Jan of the year before .. 31 Dec;
+    - ``s_…``: the measures on a line starting after ``day0`` .. 31 Dec (every lookback
+      window of a cut-off in the year begins after ``day0``), with their start cost;
+    - ``p_…``: the price rows of the measures on a line active on some day of the year, with
+      their measure's line, start and end.
+
+    The measure counts per day ``day0`` .. 31 Dec (row ``day − day0``) and line (column), of
+    the measures on a line: ``active`` that day; ``exposed``, measure-days active ``day0`` ..
+    that day; ``ended`` on or before that day; ``open``: active that day without an end
+    known that day (none, or one after that day but not after the extract).
+    """
 
     l_day: np.ndarray
     l_amount: np.ndarray
     l_line: np.ndarray
     l_tied: np.ndarray
-    m_line: np.ndarray
-    m_start: np.ndarray
-    m_end: np.ndarray
-    m_start_cost: np.ndarray
+    s_line: np.ndarray
+    s_start: np.ndarray
+    s_cost: np.ndarray
     p_row: np.ndarray
     p_from: np.ndarray
     p_cost: np.ndarray
+    p_line: np.ndarray
+    p_start: np.ndarray
+    p_end: np.ndarray
+    day0: int
+    active: np.ndarray
+    exposed: np.ndarray
+    ended: np.ndarray
+    open: np.ndarray
 
 
 _PREPARED: weakref.WeakKeyDictionary[Tables, _Prepared] = weakref.WeakKeyDictionary()
@@ -261,35 +277,64 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
     return prepared
 
 
+def _running_counts(
+    line: np.ndarray, add: np.ndarray, remove: np.ndarray | int, n_lines: int, days: int
+) -> np.ndarray:
+    """Per day index 0 .. days − 1 (rows) and line (columns), how many items count that day,
+    where item k counts from day index ``add[k]`` up to, not including, ``remove[k]``
+    (indexes clipped to the span; ``remove`` ≥ ``add``). Integer counts, exact."""
+    width = (days + 1) * n_lines  # a slot after the last day takes the clipped-off changes
+    change = np.bincount(np.clip(add, 0, days) * n_lines + line, minlength=width) - np.bincount(
+        np.clip(remove, 0, days) * n_lines + line, minlength=width
+    )
+    return change.reshape(days + 1, n_lines)[:days].cumsum(axis=0)
+
+
 def _year(prep: _Prepared, year: int) -> _Year:
-    """The rows that can count at a cut-off in ``year`` (prepared once per year: the
-    backtest's eleven cut-offs share them)."""
+    """What can count at a cut-off in ``year`` (prepared once per year: the backtest's
+    eleven cut-offs share it)."""
     if year in prep.years:
         return prep.years[year]
     jan1, dec31 = _dn(date(year, 1, 1)), _dn(date(year, 12, 31))
     booking = (prep.l_line >= 0) & (prep.l_day >= _dn(date(year - 1, 1, 1))) & (prep.l_day <= dec31)
     # Every lookback window of a cut-off in the year begins after this day.
-    window = _dn(months_before(date(year, 1, 1), prep.lookback_months))
+    day0 = _dn(months_before(date(year, 1, 1), prep.lookback_months))
     keep = (
         (prep.m_line >= 0)
-        & (np.maximum(prep.m_start, prep.m_end) >= window)
+        & (np.maximum(prep.m_start, prep.m_end) >= day0)
         & (np.minimum(prep.m_start, prep.m_end) <= dec31)
     )
-    in_year = keep & (prep.m_end >= jan1)
-    price = in_year[prep.p_row]
-    new_row = np.cumsum(keep) - 1  # the measure's row among the kept ones
+    starting = keep & (prep.m_start > day0) & (prep.m_start <= dec31)
+    price = (keep & (prep.m_end >= jan1))[prep.p_row]
+    p_row = prep.p_row[price]
+    # The counts, from the measures that can count in day0 .. 31 Dec (the others count on
+    # none of its days).
+    n_lines, days = len(prep.lines), dec31 - day0 + 1
+    line, start, end = prep.m_line[keep], prep.m_start[keep] - day0, prep.m_end[keep] - day0
+    ordered = end >= start  # a measure ending before its start is never active
+    active = _running_counts(line[ordered], start[ordered], end[ordered] + 1, n_lines, days)
+    # Not open: a known end after the extract (an end up to the extract is not known yet at
+    # a day before it).
+    unknown = ordered & ((prep.m_end[keep] == OPEN_END) | (prep.m_end[keep] <= prep.extract))
     result = _Year(
         l_day=prep.l_day[booking],
         l_amount=prep.l_amount[booking],
         l_line=prep.l_line[booking],
         l_tied=prep.l_tied[booking],
-        m_line=prep.m_line[keep],
-        m_start=prep.m_start[keep],
-        m_end=prep.m_end[keep],
-        m_start_cost=prep.m_start_cost[keep],
-        p_row=new_row[prep.p_row[price]],
+        s_line=prep.m_line[starting],
+        s_start=prep.m_start[starting],
+        s_cost=prep.m_start_cost[starting],
+        p_row=p_row,
         p_from=prep.p_from[price],
         p_cost=prep.p_cost[price],
+        p_line=prep.m_line[p_row],
+        p_start=prep.m_start[p_row],
+        p_end=prep.m_end[p_row],
+        day0=day0,
+        active=active,
+        exposed=active.cumsum(axis=0),
+        ended=_running_counts(line, end, days, n_lines, days),
+        open=_running_counts(line[unknown], start[unknown], end[unknown], n_lines, days),
     )
     prep.years[year] = result
     return result
@@ -406,36 +451,38 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
     # -- rates from the lookback window ----------------------------------------------------------
     first = max(_dn(months_before(cutoff, prep.lookback_months)) + 1, prep.data_start)
     window_days = t - first + 1
-    line = data.m_line
-    started = (data.m_start >= first) & (data.m_start <= t)
-    starts = _bincount(line[started], None, n_lines)
-    start_cost = _bincount(line[started], data.m_start_cost[started], n_lines)
-    ended = (data.m_end >= first) & (data.m_end <= t)
-    endings = _bincount(line[ended], None, n_lines)
-    exposed = np.clip(np.minimum(data.m_end, t) - np.maximum(data.m_start, first) + 1, 0, None)
-    exposure = _bincount(line, exposed.astype(float), n_lines)
+    started = (data.s_start >= first) & (data.s_start <= t)
+    started_line = data.s_line[started]
+    starts = _bincount(started_line, None, n_lines)
+    start_cost = _bincount(started_line, data.s_cost[started], n_lines)
+    # Counts over first..t: the running counts at t less those the day before first.
+    at_t, before = t - data.day0, first - 1 - data.day0
+    endings = (data.ended[at_t] - data.ended[before]).astype(float)
+    exposure = (data.exposed[at_t] - data.exposed[before]).astype(float)
     hazard = np.divide(endings, exposure, out=np.zeros(n_lines), where=exposure > 0)
     start_rate = starts / window_days
     avg_new_cost = np.divide(start_cost, starts, out=np.zeros(n_lines), where=starts > 0)
     prefix = _survival_prefix(hazard, remaining)  # S[ℓ, m] = G_m = Σ_{j<m} q^j
 
     # -- commitments of the measures active at t ---------------------------------------------------
-    active = (data.m_start <= t) & (data.m_end >= t)
-    hidden_end = (data.m_end > t) & (data.m_end <= prep.extract)
-    known_end = np.where(hidden_end, OPEN_END, data.m_end)
-    is_open = active & (known_end == OPEN_END)
-    visible = active[data.p_row] & ((data.p_from <= t) | (data.p_from > prep.extract))
+    visible = (
+        (data.p_start <= t)
+        & (data.p_end >= t)
+        & ((data.p_from <= t) | (data.p_from > prep.extract))
+    )
     row, start, cost = data.p_row[visible], data.p_from[visible], data.p_cost[visible]
+    seg_line, end = data.p_line[visible], data.p_end[visible]
+    hidden_end = (end > t) & (end <= prep.extract)
+    known_end = np.where(hidden_end, OPEN_END, end)
     same_measure = np.r_[row[1:] == row[:-1], False]
     next_start = np.r_[start[1:], 0]
-    seg_end = np.where(same_measure, next_start - 1, known_end[row])
-    seg_end = np.minimum(seg_end, known_end[row])
+    seg_end = np.where(same_measure, next_start - 1, known_end)
+    seg_end = np.minimum(seg_end, known_end)
     first_day = np.maximum(start, t + 1)
     last_day = np.minimum(seg_end, dec31)
     days = np.clip(last_day - first_day + 1, 0, None)
     committed_seg = cost * days / n_days
-    seg_line = line[row]
-    seg_open = is_open[row] & (days > 0)
+    seg_open = (known_end == OPEN_END) & (days > 0)
     k0 = np.where(seg_open, first_day - t - 1, 0)
     k1 = np.where(seg_open, last_day - t, 0)
     surviving = cost * (prefix[seg_line, k1] - prefix[seg_line, k0]) / n_days
@@ -458,8 +505,8 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
             "non_measure_rest": non_measure_rest,
             "measure_ytd": actual - non_measure_ytd,
             "non_measure_ytd": non_measure_ytd,
-            "active": _bincount(line[active], None, n_lines).astype(int),
-            "open": _bincount(line[is_open], None, n_lines).astype(int),
+            "active": data.active[at_t],
+            "open": data.open[at_t],
             "starts": starts.astype(int),
             "start_rate": start_rate,
             "avg_new_cost": avg_new_cost,
