@@ -34,7 +34,7 @@ from noegletal.data.tables import Tables
 from noegletal.indicators._common import series_dict
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
-from noegletal.lookup import positions_in
+from noegletal.lookup import arrow_strings, positions_in
 from noegletal.measures import OPEN_END, day_number
 from noegletal.periods import Period, add_months, days_in_year, month_ends
 
@@ -205,13 +205,19 @@ def _price_timeline(tables: Tables, start: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _tied_bookings(ledger: pd.DataFrame) -> tuple[np.ndarray, str]:
-    """Which bookings are tied to a measure: ``intervention_id`` given; without that column
-    ``person_id`` given; without either, every booking."""
+    """Which bookings are tied to a measure: ``intervention_id`` given (not missing, not
+    blank); without that column ``person_id`` given; without either, every booking."""
+    import pyarrow.compute as pc
+
     for column, rule in (("intervention_id", "intervention_id"), ("person_id", "person_id")):
         if column in ledger:
             values = ledger[column]
-            tied = values.notna() & (values.astype(str).str.strip() != "")
-            return tied.to_numpy(), rule
+            # Blank: empty once whitespace is trimmed as pandas' ``str.strip()`` trims the
+            # Arrow strings of ``astype(str)`` (utf8_trim_whitespace), here on the Arrow
+            # array itself.
+            trimmed = pc.utf8_trim_whitespace(arrow_strings(values.astype(str)))
+            filled = pc.not_equal(trimmed, "").fill_null(False).to_numpy()
+            return values.notna().to_numpy() & filled, rule
     return np.ones(len(ledger), dtype=bool), "all"
 
 
