@@ -233,11 +233,11 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
     if ctx is None:
         ctx = Context(tables, Period(tables.extract_date.year, "year"))  # period not read
     all_lines = tables.budget_lines
-    social = all_lines["area"].isin(AREAS).to_numpy()
-    lines = {
-        name: all_lines[name].to_numpy()[social]
-        for name in ("budget_line", "area", "measure_types")
+    columns = {
+        name: all_lines[name].to_numpy() for name in ("budget_line", "area", "measure_types")
     }
+    social = np.isin(columns["area"], AREAS)
+    lines = {name: values[social] for name, values in columns.items()}
     # Code of each of budget_lines' lines among the social-area ones (-1: not one of them);
     # the appended -1 answers for the code -1 of a row without a line.
     social_code = np.append(np.where(social, np.cumsum(social) - 1, -1), -1)
@@ -252,6 +252,8 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
     l_tied, tie_rule = _tied_bookings(ledger)
     l_day = day_number(ledger["posting_date"])
     budget = tables.budget
+    supplementary = budget["supplementary_appropriations"].to_numpy(dtype=float)
+    supplementary = np.where(np.isnan(supplementary), 0.0, supplementary)  # missing: none
     first_posting = tables.ledger_first_posting
     first_year = first_posting.year if first_posting else tables.extract_date.year
     prepared = _Prepared(
@@ -275,9 +277,7 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
         measures_off_line=int((m_line < 0).sum()),
         b_year=budget["year"].to_numpy(),
         b_line=social_code[positions_in(budget["budget_line"], all_lines["budget_line"])],
-        b_corrected=(
-            budget["original_budget"] + budget["supplementary_appropriations"].fillna(0.0)
-        ).to_numpy(),
+        b_corrected=budget["original_budget"].to_numpy(dtype=float) + supplementary,
     )
     _PREPARED[tables] = prepared
     return prepared
