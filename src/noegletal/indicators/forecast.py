@@ -200,7 +200,7 @@ def _price_timeline(tables: Tables, start: np.ndarray) -> tuple[np.ndarray, np.n
     key[n:] += 1  # the price rows
     order = np.argsort(key, kind="stable")
     row, first, cost = row[order], first[order], cost[order]
-    last_of_day = np.r_[(row[1:] != row[:-1]) | (first[1:] != first[:-1]), True]
+    last_of_day = np.append((row[1:] != row[:-1]) | (first[1:] != first[:-1]), True)
     return row[last_of_day], first[last_of_day], cost[last_of_day]
 
 
@@ -244,7 +244,7 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
     m_line = _line_of_measure(ctx, lines)
     m_start = ctx.start_day
     p_row, p_from, p_cost = _price_timeline(tables, m_start)
-    first_of_row = np.r_[True, p_row[1:] != p_row[:-1]]
+    first_of_row = np.append(True, p_row[1:] != p_row[:-1])
     start_cost = np.zeros(len(tables.interventions))
     start_cost[p_row[first_of_row]] = p_cost[first_of_row]
     ledger = tables.ledger
@@ -480,13 +480,13 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
     seg_line, end = data.p_line[visible], data.p_end[visible]
     hidden_end = (end > t) & (end <= prep.extract)
     known_end = np.where(hidden_end, OPEN_END, end)
-    same_measure = np.r_[row[1:] == row[:-1], False]
-    next_start = np.r_[start[1:], 0]
+    same_measure = np.append(row[1:] == row[:-1], False)
+    next_start = np.append(start[1:], 0)
     seg_end = np.where(same_measure, next_start - 1, known_end)
     seg_end = np.minimum(seg_end, known_end)
     first_day = np.maximum(start, t + 1)
     last_day = np.minimum(seg_end, dec31)
-    days = np.clip(last_day - first_day + 1, 0, None)
+    days = np.maximum(last_day - first_day + 1, 0)
     committed_seg = cost * days / n_days
     seg_open = (known_end == OPEN_END) & (days > 0)
     k0 = np.where(seg_open, first_day - t - 1, 0)
