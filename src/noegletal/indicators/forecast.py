@@ -224,20 +224,23 @@ def _tied_bookings(ledger: pd.DataFrame) -> tuple[np.ndarray, str]:
 def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
     """The period-independent arrays of ``tables``, prepared once per tables.
 
-    The measures' day numbers, areas and type codes and the ledger rows' budget lines are
-    read from a :class:`Context` of the tables: ``ctx`` when an indicator passes its own (the
-    indicators before FP5 have derived them there already), else a fresh one.
+    The measures' day numbers, areas and type codes, the budget lines' areas and the ledger
+    rows' amounts and budget lines are read from a :class:`Context` of the
+    tables: ``ctx`` when an indicator passes its own (the indicators before FP5 have derived
+    them there already), else a fresh one.
     """
     if tables in _PREPARED:
         return _PREPARED[tables]
     if ctx is None:
         ctx = Context(tables, Period(tables.extract_date.year, "year"))  # period not read
-    all_lines = tables.budget_lines
-    columns = {
-        name: all_lines[name].to_numpy() for name in ("budget_line", "area", "measure_types")
+    line_area = ctx.line_area  # the area of each of budget_lines' lines, indexed by line
+    social = np.isin(line_area.to_numpy(), AREAS)
+    line_index = line_area.index[social]
+    lines = {
+        "budget_line": line_index.to_numpy(),
+        "area": line_area.to_numpy()[social],
+        "measure_types": tables.budget_lines["measure_types"].to_numpy()[social],
     }
-    social = np.isin(columns["area"], AREAS)
-    lines = {name: values[social] for name, values in columns.items()}
     # Code of each of budget_lines' lines among the social-area ones (-1: not one of them);
     # the appended -1 answers for the code -1 of a row without a line.
     social_code = np.append(np.where(social, np.cumsum(social) - 1, -1), -1)
@@ -257,7 +260,7 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
     first_posting = tables.ledger_first_posting
     first_year = first_posting.year if first_posting else tables.extract_date.year
     prepared = _Prepared(
-        lines=pd.Index(lines["budget_line"], name="budget_line"),
+        lines=line_index.rename("budget_line"),
         line_area=lines["area"],
         m_line=m_line,
         m_start=m_start,
@@ -276,7 +279,7 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
         lookback_months=int(tables.municipality.forecast_lookback_months),
         measures_off_line=int((m_line < 0).sum()),
         b_year=budget["year"].to_numpy(),
-        b_line=social_code[positions_in(budget["budget_line"], all_lines["budget_line"])],
+        b_line=social_code[positions_in(budget["budget_line"], tables.budget_lines["budget_line"])],
         b_corrected=budget["original_budget"].to_numpy(dtype=float) + supplementary,
     )
     _PREPARED[tables] = prepared
