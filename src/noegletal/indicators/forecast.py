@@ -609,7 +609,7 @@ def backtest(tables: Tables, year: int) -> Backtest:
     actual_or_nan = np.where(actual_values != 0, actual_values, np.nan)
     cutoffs = month_ends(year)[:11]
     months = [f"{cutoff.month:02d}" for cutoff in cutoffs]
-    forecasts, errors, totals, gross, warm = [], [], {}, {}, []
+    forecasts, errors, totals, gross, warm = [], [], [], [], []
     for month, cutoff in zip(months, cutoffs, strict=True):
         result = forecast_at(tables, cutoff)
         if result.warm_up:
@@ -617,8 +617,8 @@ def backtest(tables: Tables, year: int) -> Backtest:
         forecast = result.columns["forecast"]
         forecasts.append(forecast)
         errors.append((forecast - actual_values) / actual_or_nan)
-        totals[month] = float((forecast.sum() - actual_total) / actual_total)
-        gross[month] = float(np.abs(forecast - actual_values).sum() / actual_total)
+        totals.append(float((forecast.sum() - actual_total) / actual_total))
+        gross.append(float(np.abs(forecast - actual_values).sum() / actual_total))
     n_lines = len(prep.lines)
     rows = {
         "month": np.repeat(months, n_lines),
@@ -630,22 +630,28 @@ def backtest(tables: Tables, year: int) -> Backtest:
         "error": np.concatenate(errors),
     }
     budget = corrected_budget(tables, year)
-    budget_actual = actual.reindex(budget.index)
-    has_budget = bool(len(budget)) and bool(budget_actual.sum())
+    budget_values = budget.to_numpy()
+    # The actual spend of the budgeted lines (all of them forecast lines), as arrays; the
+    # sums skip NaN as the pandas sums of these series did (np.nansum adds the same way).
+    budget_actual = actual_values[prep.lines.get_indexer(budget.index)]
+    actual_sum = np.nansum(budget_actual)
+    has_budget = bool(len(budget)) and bool(actual_sum)
     budget_error = (
-        float((budget.sum() - budget_actual.sum()) / budget_actual.sum()) if has_budget else None
+        float((np.nansum(budget_values) - actual_sum) / actual_sum) if has_budget else None
     )
     budget_gross = (
-        float((budget - budget_actual).abs().sum() / budget_actual.sum()) if has_budget else None
+        float(np.nansum(np.abs(budget_values - budget_actual)) / actual_sum) if has_budget else None
     )
+    by_line = (budget_values - budget_actual) / np.where(budget_actual != 0, budget_actual, np.nan)
+    month_index = pd.Index(months)
     return Backtest(
         year=year,
         row_columns=rows,
-        total_error=pd.Series(totals),
-        gross_error=pd.Series(gross),
+        total_error=pd.Series(totals, index=month_index),
+        gross_error=pd.Series(gross, index=month_index),
         budget_error=budget_error,
         budget_gross_error=budget_gross,
-        budget_error_by_line=(budget - budget_actual) / budget_actual.where(budget_actual != 0),
+        budget_error_by_line=pd.Series(by_line, index=budget.index),
         warm_up_months=warm,
     )
 
