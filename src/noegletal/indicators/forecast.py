@@ -395,8 +395,9 @@ def _bincount(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarr
 def _survival_prefix(hazard: np.ndarray, remaining: int) -> np.ndarray:
     """``S[ℓ, j] = Σ_{k<j} q_ℓ^k`` for j = 0..remaining, q = 1 − hazard (day-based survival)."""
     q = 1.0 - hazard
-    powers = q[:, None] ** np.arange(remaining)[None, :]
-    return np.concatenate([np.zeros((len(hazard), 1)), np.cumsum(powers, axis=1)], axis=1)
+    prefix = np.zeros((len(hazard), remaining + 1))
+    np.cumsum(q[:, None] ** np.arange(remaining)[None, :], axis=1, out=prefix[:, 1:])
+    return prefix
 
 
 def new_measures_cost(
@@ -755,8 +756,9 @@ def forecast_vs_budget(ctx: Context) -> Result:
     if budget.empty:
         raise MissingInput(f"budget has no children's or adults' lines for {year}")
     position = result.index.get_indexer(budget.index)
-    values = pd.Series(result.columns["forecast"][position], index=budget.index)
-    deviation = values - budget
+    forecast_values = result.columns["forecast"][position]
+    values = pd.Series(forecast_values, index=budget.index)
+    deviation = pd.Series(forecast_values - budget.to_numpy(), index=budget.index)
     note = _note(result)
     budgeted = set(budget.index)
     missing = [line for line in result.index if line not in budgeted]
