@@ -287,15 +287,16 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
 
 
 def _running_counts(
-    line: np.ndarray, add: np.ndarray, remove: np.ndarray | int, n_lines: int, days: int
+    line: np.ndarray, add: np.ndarray, remove: np.ndarray | None, n_lines: int, days: int
 ) -> np.ndarray:
     """Per day index 0 .. days − 1 (rows) and line (columns), how many items count that day,
     where item k counts from day index ``add[k]`` up to, not including, ``remove[k]``
-    (indexes clipped to the span; ``remove`` ≥ ``add``). Integer counts, exact."""
+    (indexes clipped to the span; ``remove`` ≥ ``add``; ``None``: to the end of the span).
+    Integer counts, exact."""
     width = (days + 1) * n_lines  # a slot after the last day takes the clipped-off changes
-    change = np.bincount(np.clip(add, 0, days) * n_lines + line, minlength=width) - np.bincount(
-        np.clip(remove, 0, days) * n_lines + line, minlength=width
-    )
+    change = np.bincount(np.clip(add, 0, days) * n_lines + line, minlength=width)
+    if remove is not None:
+        change -= np.bincount(np.clip(remove, 0, days) * n_lines + line, minlength=width)
     return change.reshape(days + 1, n_lines)[:days].cumsum(axis=0)
 
 
@@ -342,7 +343,7 @@ def _year(prep: _Prepared, year: int) -> _Year:
         day0=day0,
         active=active,
         exposed=active.cumsum(axis=0),
-        ended=_running_counts(line, end, days, n_lines, days),
+        ended=_running_counts(line, end, None, n_lines, days),
         open=_running_counts(line[unknown], start[unknown], end[unknown], n_lines, days),
     )
     prep.years[year] = result
@@ -475,13 +476,19 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
     prefix = _survival_prefix(hazard, remaining)  # S[ℓ, m] = G_m = Σ_{j<m} q^j
 
     # -- commitments of the measures active at t ---------------------------------------------------
-    visible = (
+    # The price rows of the measures active at t known at t (dated up to t, or after the
+    # extract), by position: taking by positions is cheaper than five boolean selections.
+    visible = np.flatnonzero(
         (data.p_start <= t)
         & (data.p_end >= t)
         & ((data.p_from <= t) | (data.p_from > prep.extract))
     )
-    row, start, cost = data.p_row[visible], data.p_from[visible], data.p_cost[visible]
-    seg_line, end = data.p_line[visible], data.p_end[visible]
+    row, start, cost = (
+        data.p_row.take(visible),
+        data.p_from.take(visible),
+        data.p_cost.take(visible),
+    )
+    seg_line, end = data.p_line.take(visible), data.p_end.take(visible)
     hidden_end = (end > t) & (end <= prep.extract)
     known_end = np.where(hidden_end, OPEN_END, end)
     same_measure = np.append(row[1:] == row[:-1], False)
