@@ -114,7 +114,8 @@ class _Year:
     """What can count at a cut-off in ``year``. Rows of :class:`_Prepared` keep their order
     (so sums over them add the same numbers in the same order):
 
-    - ``l_…``: the bookings on a social-area line dated 1 Jan of the year before .. 31 Dec;
+    - ``l_…``: the bookings on a social-area line dated 1 Jan of the year before .. 31 Dec
+      (``l_untied``: not tied to a measure);
     - ``s_…``: the measures on a line starting after ``day0`` .. 31 Dec (every lookback
       window of a cut-off in the year begins after ``day0``), with their start cost;
     - ``p_…``: the price rows of the measures on a line active on some day of the year, with
@@ -129,7 +130,7 @@ class _Year:
     l_day: np.ndarray
     l_amount: np.ndarray
     l_line: np.ndarray
-    l_tied: np.ndarray
+    l_untied: np.ndarray
     s_line: np.ndarray
     s_start: np.ndarray
     s_cost: np.ndarray
@@ -330,7 +331,7 @@ def _year(prep: _Prepared, year: int) -> _Year:
         l_day=prep.l_day[booking],
         l_amount=prep.l_amount[booking],
         l_line=prep.l_line[booking],
-        l_tied=prep.l_tied[booking],
+        l_untied=~prep.l_tied[booking],
         s_line=prep.m_line[starting],
         s_start=prep.m_start[starting],
         s_cost=prep.m_start_cost[starting],
@@ -390,7 +391,7 @@ class Forecast:
 
 
 def _bincount(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
-    return np.bincount(codes, weights=weights, minlength=n).astype(float)[:n]
+    return np.bincount(codes, weights=weights, minlength=n).astype(float, copy=False)[:n]
 
 
 def _survival_prefix(hazard: np.ndarray, remaining: int) -> np.ndarray:
@@ -444,13 +445,13 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
     # -- actual spend 1 Jan..t, and the bookings not tied to a measure --------------------------
     ytd = (data.l_day >= jan1) & (data.l_day <= t)
     actual = _bincount(data.l_line[ytd], data.l_amount[ytd], n_lines)
-    untied = ytd & ~data.l_tied
+    untied = ytd & data.l_untied
     non_measure_ytd = _bincount(data.l_line[untied], data.l_amount[untied], n_lines)
     same_day_last_year = _dn(months_before(cutoff, 12))
     if prep.data_start <= _dn(date(year - 1, 1, 1)):
         basis = "last_year"
         span = (
-            ~data.l_tied
+            data.l_untied
             & (data.l_day > same_day_last_year)
             & (data.l_day <= _dn(date(year - 1, 12, 31)))
         )
