@@ -106,7 +106,7 @@ class _Prepared:
     b_line: np.ndarray
     b_corrected: np.ndarray
     years: dict[int, _Year] = field(default_factory=dict)  # filled by _year
-    budgets: dict[int, pd.Series] = field(default_factory=dict)  # by corrected_budget
+    budgets: dict[int, tuple[pd.Series, np.ndarray]] = field(default_factory=dict)  # _budget
 
 
 @dataclass(frozen=True)
@@ -548,12 +548,19 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
 def corrected_budget(tables: Tables, year: int) -> pd.Series:
     """Corrected budget (original + supplementary) of ``year`` per social-area line that has
     a budget row (computed once per year; shared, not to be modified)."""
-    prep = _prepare(tables)
+    return _budget(_prepare(tables), year)[0]
+
+
+def _budget(prep: _Prepared, year: int) -> tuple[pd.Series, np.ndarray]:
+    """:func:`corrected_budget` and the line code of each of its lines (their positions in
+    the forecasts' lines), computed once per year."""
     if year not in prep.budgets:
         rows = (prep.b_year == year) & (prep.b_line >= 0)
         # Grouped by line code, i.e. in budget_lines order, summed as pandas groups sum.
         sums = pd.Series(prep.b_corrected[rows]).groupby(prep.b_line[rows]).sum()
-        prep.budgets[year] = pd.Series(sums.to_numpy(), index=prep.lines[sums.index].rename(None))
+        codes = sums.index.to_numpy()
+        budget = pd.Series(sums.to_numpy(), index=prep.lines[codes].rename(None))
+        prep.budgets[year] = budget, codes
     return prep.budgets[year]
 
 
@@ -638,11 +645,11 @@ def backtest(tables: Tables, year: int) -> Backtest:
         "actual": np.tile(actual_values, len(cutoffs)),
         "error": np.concatenate(errors),
     }
-    budget = corrected_budget(tables, year)
+    budget, budget_codes = _budget(prep, year)
     budget_values = budget.to_numpy()
-    # The actual spend of the budgeted lines (all of them forecast lines), as arrays; the
-    # sums skip NaN as the pandas sums of these series did (np.nansum adds the same way).
-    budget_actual = actual_values[prep.lines.get_indexer(budget.index)]
+    # The actual spend of the budgeted lines, as arrays; the sums skip NaN as the pandas
+    # sums of these series did (np.nansum adds the same way).
+    budget_actual = actual_values[budget_codes]
     actual_sum = np.nansum(budget_actual)
     has_budget = bool(len(budget)) and bool(actual_sum)
     budget_error = (
@@ -760,16 +767,16 @@ def forecast_vs_budget(ctx: Context) -> Result:
     """
     result = _period_forecast(ctx)
     year = ctx.period.year
-    budget = corrected_budget(ctx.tables, year)
+    budget, position = _budget(_prepare(ctx.tables), year)  # position: of the budget's lines
     if budget.empty:
         raise MissingInput(f"budget has no children's or adults' lines for {year}")
-    position = result.index.get_indexer(budget.index)
     forecast_values = result.columns["forecast"][position]
     values = pd.Series(forecast_values, index=budget.index)
     deviation = pd.Series(forecast_values - budget.to_numpy(), index=budget.index)
     note = _note(result)
-    budgeted = set(budget.index)
-    missing = [line for line in result.index if line not in budgeted]
+    budgeted = np.zeros(len(result.index), dtype=bool)
+    budgeted[position] = True
+    missing = result.index.to_numpy()[~budgeted].tolist()
     if missing:
         note += f" Uden budget for {year}: {', '.join(missing)}."
     return Result(
