@@ -106,7 +106,7 @@ class _Prepared:
     b_line: np.ndarray
     b_corrected: np.ndarray
     years: dict[int, _Year] = field(default_factory=dict)  # filled by _year
-    budgets: dict[int, tuple[pd.Series, np.ndarray]] = field(default_factory=dict)  # _budget
+    budgets: dict[int, tuple[pd.Series, np.ndarray]] = field(default_factory=dict)  # by _budget
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ def _price_timeline(tables: Tables, start: np.ndarray) -> tuple[np.ndarray, np.n
     # Sorted by measure, first day, source (intervention rows before price rows), stably:
     # the three as one int64 key (day numbers span a few million), which a single stable
     # argsort orders faster than a lexsort by three keys, in the same order.
-    lo = first.min(initial=0)  # (initial: no rows at all)
+    lo = first.min(initial=0)  # initial: there may be no rows
     key = (row * (first.max(initial=0) - lo + 1) + (first - lo)) * 2
     key[n:] += 1  # the price rows
     order = np.argsort(key, kind="stable")
@@ -226,9 +226,9 @@ def _prepare(tables: Tables, ctx: Context | None = None) -> _Prepared:
     """The period-independent arrays of ``tables``, prepared once per tables.
 
     The measures' day numbers, areas and type codes, the budget lines' areas and the ledger
-    rows' amounts and budget lines are read from a :class:`Context` of the
-    tables: ``ctx`` when an indicator passes its own (the indicators before FP5 have derived
-    them there already), else a fresh one.
+    rows' amounts and budget lines are read from a :class:`Context` of the tables: ``ctx``
+    when an indicator passes its own (the indicators before FP5 have derived them there
+    already), else a fresh one.
     """
     if tables in _PREPARED:
         return _PREPARED[tables]
@@ -477,8 +477,8 @@ def forecast_at(tables: Tables, cutoff: date) -> Forecast:
     prefix = _survival_prefix(hazard, remaining)  # S[ℓ, m] = G_m = Σ_{j<m} q^j
 
     # -- commitments of the measures active at t ---------------------------------------------------
-    # The price rows of the measures active at t known at t (dated up to t, or after the
-    # extract), by position: taking by positions is cheaper than five boolean selections.
+    # The price rows of the measures active at t that are known at t: dated up to t, or
+    # after the extract. Taken by position (cheaper than five boolean selections).
     visible = np.flatnonzero(
         (data.p_start <= t)
         & (data.p_end >= t)
