@@ -187,7 +187,8 @@ def _followups(ctx: Context) -> _Followups:
 def _select_followups(ctx: Context) -> _Followups:
     """The follow-ups due in the period or overdue at its end, their measures looked up
     (ids are unique, validation guarantees it, and allows only the children's and the
-    adults' area). The other follow-ups count nowhere: only these few are looked up."""
+    adults' area). The other follow-ups count in neither indicator, so only these are looked
+    up."""
     followups = ctx.tables.followups
     due_on = followups["due_on"].to_numpy()
     done_on = followups["done_on"].to_numpy()
