@@ -7,26 +7,36 @@ breakdown by ``area`` shows children and adults apart.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from noegletal.codes import AREAS
-from noegletal.indicators._common import ratio, series_dict
+from noegletal.indicators._common import ratio
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
-from noegletal.periods import add_months
+from noegletal.lookup import arrow_strings, positions_in
 
 AGE_0_17 = (0, 17)
 REVERSED = ("changed", "remitted", "annulled")
 
 
-def _between(values: pd.Series, ctx: Context) -> pd.Series:
-    """Mask of timestamps (or dates) falling on a day of the period."""
-    start = pd.Timestamp(ctx.period.start)
-    end = pd.Timestamp(ctx.period.end) + timedelta(days=1)
+def _in_period(values: np.ndarray, ctx: Context) -> np.ndarray:
+    """Mask of timestamps (or dates) falling on a day of the period (NaT never does)."""
+    start = np.datetime64(ctx.period.start)
+    end = np.datetime64(ctx.period.end) + np.timedelta64(1, "D")
     return (values >= start) & (values < end)
+
+
+def _received(ctx: Context) -> np.ndarray:
+    """Positions of the notifications received in the period, found once for both
+    notification indicators."""
+
+    def find() -> np.ndarray:
+        received_at = ctx.tables.notifications["received_at"].to_numpy()
+        return np.flatnonzero(_in_period(received_at, ctx))
+
+    return ctx.memo("fp2.received", find)
 
 
 @indicator(
@@ -40,7 +50,7 @@ def notifications_per_1000_0_17(ctx: Context) -> Result:
 
     Not annualised: a half-year shows the half-year's notifications (about half of a year's).
     """
-    received = int(_between(ctx.tables.notifications["received_at"], ctx).sum())
+    received = len(_received(ctx))
     inhabitants = ctx.population(ctx.period.year, *AGE_0_17)
     value = 1000 * ratio(received, inhabitants, "the population aged 0–17")
     return Result("", value, "per_1000", extra={"notifications": received})
@@ -62,11 +72,14 @@ def notifications_assessed_24h_share(ctx: Context) -> Result:
     within its deadline: it is left out of the share (neither in time nor late).
     """
     frame = ctx.tables.notifications
-    frame = frame[_between(frame["received_at"], ctx)]
-    extract_moment = pd.Timestamp(ctx.tables.extract_date) + timedelta(days=1)
-    deadline = frame["received_at"] + timedelta(hours=24)
-    assessed = frame["assessed_at"].notna()
-    in_time = assessed & (frame["assessed_at"] <= deadline)
+    rows = _received(ctx)
+    received_at = frame["received_at"].to_numpy()[rows]
+    assessed_at = frame["assessed_at"].to_numpy()[rows]
+    extract_moment = np.datetime64(ctx.tables.extract_date) + np.timedelta64(1, "D")
+    deadline = received_at + np.timedelta64(24, "h")
+    assessed = ~np.isnat(assessed_at)
+    # A notification not assessed (NaT) compares as not in time.
+    in_time = assessed_at <= deadline
     pending = ~assessed & (deadline > extract_moment)
     decided = ~pending
     value = ratio(int(in_time.sum()), int(decided.sum()), "the number of notifications")
@@ -75,12 +88,49 @@ def notifications_assessed_24h_share(ctx: Context) -> Result:
     )
 
 
-def _completed_examinations(ctx: Context) -> pd.DataFrame:
+class _Completed(NamedTuple):
+    """The child examinations completed in the period, shared by both examination
+    indicators."""
+
+    started_on: np.ndarray  # datetime64
+    completed_on: np.ndarray  # datetime64
+    persons: int  # distinct persons among them
+
+
+def _completed_examinations(ctx: Context) -> _Completed:
+    return ctx.memo("fp2.completed", lambda: _find_completed(ctx))
+
+
+def _find_completed(ctx: Context) -> _Completed:
+    import pyarrow.compute as pc
+
     frame = ctx.tables.examinations
-    done = frame[frame["completed_on"].notna() & _between(frame["completed_on"], ctx)]
-    if done.empty:
+    # A missing completion date (NaT) is never in the period.
+    rows = np.flatnonzero(_in_period(frame["completed_on"].to_numpy(), ctx))
+    if not rows.size:
         raise MissingInput("no child examination was completed in the period")
-    return done
+    persons = pc.count_distinct(arrow_strings(frame["person_id"].array.take(rows))).as_py()
+    return _Completed(
+        started_on=frame["started_on"].to_numpy()[rows],
+        completed_on=frame["completed_on"].to_numpy()[rows],
+        persons=persons,
+    )
+
+
+def _add_months(days: np.ndarray, months: int) -> np.ndarray:
+    """:func:`noegletal.periods.add_months` of each day (timestamps count by their date), as
+    ``datetime64[D]``: the same day of the month ``months`` later, clipped to the month's
+    last day.
+
+    >>> _add_months(np.array(["2025-01-15", "2025-10-31"], dtype="datetime64[D]"), 4)
+    array(['2025-05-15', '2026-02-28'], dtype='datetime64[D]')
+    """
+    day = days.astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    target = month + months
+    first = target.astype("datetime64[D]")
+    last = (target + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.minimum(first + (day - month.astype("datetime64[D]")), last)
 
 
 @indicator(
@@ -97,10 +147,10 @@ def examinations_on_time_share(ctx: Context) -> Result:
     month (31 Oct → 28/29 Feb).
     """
     done = _completed_examinations(ctx)
-    due = [add_months(d.date(), 4) for d in done["started_on"]]
-    on_time = (done["completed_on"].dt.date.to_numpy() <= np.array(due)).sum()
-    persons = done["person_id"].nunique()
-    return Result("", ratio(int(on_time), len(done), "examinations"), "share", basis=int(persons))
+    due = _add_months(done.started_on, 4)
+    on_time = (done.completed_on.astype("datetime64[D]") <= due).sum()
+    count = len(done.completed_on)
+    return Result("", ratio(int(on_time), count, "examinations"), "share", basis=done.persons)
 
 
 @indicator(
@@ -113,32 +163,62 @@ def examinations_median_days(ctx: Context) -> Result:
     """Median days from start to completion, same set (examinations completed in the
     period)."""
     done = _completed_examinations(ctx)
-    days = (done["completed_on"] - done["started_on"]).dt.days
-    return Result("", float(days.median()), "days", basis=int(done["person_id"].nunique()))
+    # Whole days, rounded down like pandas' ``Series.dt.days``.
+    days = (done.completed_on - done.started_on) // np.timedelta64(1, "D")
+    return Result("", float(np.median(days)), "days", basis=done.persons)
 
 
-def _followup_measures(ctx: Context) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    return ctx.memo("fp2.followups", lambda: _look_up_measures(ctx))
+class _Followups(NamedTuple):
+    """The follow-ups the two follow-up indicators read: those due in the period and those
+    overdue at its end, each with its measure's person and area. Every array has one entry
+    per such follow-up."""
+
+    due: np.ndarray  # mask: due in the period
+    on_time: np.ndarray  # mask: due in the period and done on or before the due date
+    overdue: np.ndarray  # mask: due on or before period end and not done by period end
+    person: np.ndarray  # person code of the follow-up's measure (-1: unknown measure)
+    areas: dict[str, np.ndarray]  # per area (sorted): mask of follow-ups of its measures
 
 
-def _look_up_measures(ctx: Context) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """For each follow-up, the person code of its measure (``-1`` where the measure is
-    unknown) and, per area (in sorted order), the mask of follow-ups whose measure is of that
-    area (one lookup of each follow-up's measure; ids are unique, validation guarantees it,
-    and allows only the children's and the adults' area)."""
-    row = ctx.measure_rows(ctx.tables.followups["intervention_id"])
+def _followups(ctx: Context) -> _Followups:
+    return ctx.memo("fp2.followups", lambda: _select_followups(ctx))
+
+
+def _select_followups(ctx: Context) -> _Followups:
+    """The follow-ups due in the period or overdue at its end, their measures looked up
+    (ids are unique, validation guarantees it, and allows only the children's and the
+    adults' area). The other follow-ups count in neither indicator, so only these are looked
+    up."""
+    followups = ctx.tables.followups
+    due_on = followups["due_on"].to_numpy()
+    done_on = followups["done_on"].to_numpy()
+    end = np.datetime64(ctx.period.end)
+    due = _in_period(due_on, ctx)
+    overdue = (due_on <= end) & (np.isnat(done_on) | (done_on > end))
+    rows = np.flatnonzero(due | overdue)
+    due = due[rows]
+    # A follow-up not done (NaT) compares as not on time.
+    on_time = due & (done_on[rows] <= due_on[rows])
+    measure = ctx.measure_rows(followups["intervention_id"].array.take(rows))
     # A sentinel appended to each array answers for the unknown measures (row -1).
-    person = np.append(ctx.person_code, -1)[row]
-    area = {
-        "adults": np.append(ctx.is_adults, False)[row],
-        "children": np.append(ctx.is_children, False)[row],
-    }
-    return person, area
+    return _Followups(
+        due=due,
+        on_time=on_time,
+        overdue=overdue[rows],
+        person=np.append(ctx.person_code, -1)[measure],
+        areas={
+            "adults": np.append(ctx.is_adults, False)[measure],
+            "children": np.append(ctx.is_children, False)[measure],
+        },
+    )
 
 
-def _distinct(person: np.ndarray) -> int:
-    """Number of distinct known persons among ``person`` codes."""
-    return int(np.unique(person[person >= 0]).size)
+def _distinct(person: np.ndarray, ctx: Context) -> int:
+    """Number of distinct known persons among ``person`` codes (``-1``: unknown)."""
+    # Marking the persons seen is linear; np.unique would sort. The last slot takes the -1s.
+    seen = np.zeros(len(ctx.persons) + 1, dtype=bool)
+    seen[person] = True
+    return int(np.count_nonzero(seen[:-1]))
 
 
 @indicator(
@@ -153,24 +233,21 @@ def followups_on_time_share(ctx: Context) -> Result:
     All areas; breakdown by ``area``. A follow-up not done (empty ``done_on``) is not on
     time.
     """
-    followups = ctx.tables.followups
-    person, areas = _followup_measures(ctx)
-    due = _between(followups["due_on"], ctx).to_numpy()
-    # A follow-up not done (NaT) compares as not on time.
-    on_time = due & (followups["done_on"].to_numpy() <= followups["due_on"].to_numpy())
+    selected = _followups(ctx)
+    due, on_time, person = selected.due, selected.on_time, selected.person
     value = ratio(int(on_time.sum()), int(due.sum()), "follow-ups due")
     by_area, basis_area = {}, {}
-    for area, in_area in areas.items():
+    for area, in_area in selected.areas.items():
         cell = due & in_area
         if cell.any():
             by_area[area] = int(on_time[cell].sum()) / int(cell.sum())
-            basis_area[area] = _distinct(person[cell])
+            basis_area[area] = _distinct(person[cell], ctx)
     return Result(
         "",
         value,
         "share",
         breakdown={"area": by_area},
-        basis=_distinct(person[due]),
+        basis=_distinct(person[due], ctx),
         breakdown_basis={"area": basis_area},
     )
 
@@ -187,11 +264,8 @@ def followups_overdue(ctx: Context) -> Result:
     All areas; breakdown by ``area``. Only follow-ups of measures still active on the due
     date would be a stricter reading; the definition does not ask for it.
     """
-    followups = ctx.tables.followups
-    _, areas = _followup_measures(ctx)
-    end = np.datetime64(ctx.period.end)
-    done_on = followups["done_on"].to_numpy()
-    overdue = (followups["due_on"].to_numpy() <= end) & (np.isnat(done_on) | (done_on > end))
+    selected = _followups(ctx)
+    overdue, areas = selected.overdue, selected.areas
     return Result(
         "",
         int(overdue.sum()),
@@ -214,10 +288,14 @@ def caseload(ctx: Context) -> Result:
     on or before the period end.
     """
     staff = ctx.tables.caseworkers
-    staff = staff[(staff["area"] == "children") & (staff["date"] <= pd.Timestamp(ctx.period.end))]
-    if staff.empty:
+    date = staff["date"].to_numpy()
+    rows = np.flatnonzero(
+        (staff["area"].to_numpy() == "children") & (date <= np.datetime64(ctx.period.end))
+    )
+    if not rows.size:
         raise MissingInput("caseworkers has no children's row on or before the period end")
-    fte = float(staff.sort_values("date")["fte"].iloc[-1])
+    # (date, area) is the table's key: a single row has the latest date.
+    fte = float(staff["fte"].to_numpy()[rows[np.argmax(date[rows])]])
     cases = ctx.distinct_persons(ctx.active_on(ctx.period.end) & ctx.is_children)
     return Result(
         "", ratio(cases, fte, "caseworker FTE"), "persons_per_fte", basis=cases, extra={"fte": fte}
@@ -238,15 +316,26 @@ def appeal_reversal_rate(ctx: Context) -> Result:
     breakdown by ``area``. ``basis`` is the number of decisions (appeals carry no person).
     """
     frame = ctx.tables.appeals
-    frame = frame[_between(frame["decision_date"], ctx) & (frame["outcome"] != "dismissed")]
-    reversed_ = frame["outcome"].isin(REVERSED)
-    value = ratio(int(reversed_.sum()), len(frame), "decisions on the merits")
-    by_area = reversed_.groupby(frame["area"]).mean()
+    rows = np.flatnonzero(_in_period(frame["decision_date"].to_numpy(), ctx))
+    # Each decision's outcome as its position among the dismissed and the reversing ones.
+    outcome = positions_in(frame["outcome"].array.take(rows), ("dismissed", *REVERSED))
+    on_merits = outcome != 0
+    reversed_ = outcome[on_merits] > 0
+    value = ratio(int(reversed_.sum()), len(reversed_), "decisions on the merits")
+    # Areas in sorted order, as a group-by lists them; validation allows no other area.
+    names = sorted(AREAS)
+    area = positions_in(frame["area"].array.take(rows[on_merits]), names)
+    by_area, basis_area = {}, {}
+    for code, name in enumerate(names):
+        in_area = area == code
+        if in_area.any():
+            basis_area[name] = int(in_area.sum())
+            by_area[name] = int(reversed_[in_area].sum()) / basis_area[name]
     return Result(
         "",
         value,
         "share",
-        breakdown={"area": series_dict(by_area)},
-        basis=len(frame),
-        breakdown_basis={"area": series_dict(frame.groupby("area").size())},
+        breakdown={"area": by_area},
+        basis=len(reversed_),
+        breakdown_basis={"area": basis_area},
     )
