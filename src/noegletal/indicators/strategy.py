@@ -158,8 +158,8 @@ def kinship_share(ctx: Context) -> Result:
 def preventive_to_placement_ratio(ctx: Context) -> Result:
     """Full-year persons steps 1–3 / full-year persons steps 4–7."""
     fyp = ctx.full_year_persons()
-    preventive = fyp[ctx.is_children & np.isin(ctx.step, PREVENTIVE_STEPS)].sum()
-    placed_mask = ctx.is_children & np.isin(ctx.step, PLACEMENT_STEPS)
+    preventive = fyp[ctx.is_children & ctx.on_steps(PREVENTIVE_STEPS)].sum()
+    placed_mask = ctx.is_children & ctx.on_steps(PLACEMENT_STEPS)
     value = ratio(preventive, fyp[placed_mask].sum(), "full-year persons in placement")
     return Result("", value, "ratio", basis=ctx.distinct_persons(placed_mask & (fyp > 0)))
 
@@ -173,7 +173,7 @@ def preventive_spend_share(ctx: Context) -> Result:
     """Commitment cost steps 1–3 / commitment cost steps 1–7."""
     cost = ctx.commitment(ctx.period.start, ctx.period.end)
     children = ctx.is_children & (ctx.step > 0)
-    preventive = cost[children & np.isin(ctx.step, PREVENTIVE_STEPS)].sum()
+    preventive = cost[children & ctx.on_steps(PREVENTIVE_STEPS)].sum()
     value = ratio(preventive, cost[children].sum(), "commitment cost on the staircase")
     return Result("", value, "share", basis=ctx.distinct_persons(children & (cost > 0)))
 
@@ -223,12 +223,15 @@ def expenditure_need(ctx: Context, year: int) -> float:
     reference = ctx.tables.reference
     if reference is None:
         raise MissingInput("needs the optional table reference, which is absent")
-    rows = reference[
-        (reference["key"] == "expenditure_need_per_0_22") & (reference["year"] == year)
-    ]
-    if rows.empty:
+    # Plain arrays: the table has a few rows, and pandas' filtering costs more than the look-up.
+    # ``year`` is nullable (keys without a year); a missing year never matches.
+    rows = np.flatnonzero(
+        (reference["key"].to_numpy() == "expenditure_need_per_0_22")
+        & (reference["year"].to_numpy(dtype=float, na_value=np.nan) == year)
+    )
+    if not rows.size:
         raise MissingInput(f"reference has no expenditure_need_per_0_22 for {year}")
-    return float(rows["value"].iloc[0])
+    return float(reference["value"].to_numpy()[rows[0]])
 
 
 @indicator(
