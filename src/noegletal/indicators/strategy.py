@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from noegletal.codes import PLACEMENT_STEPS, PREVENTIVE_STEPS
-from noegletal.indicators._common import by_step, ratio
+from noegletal.indicators._common import by_step, group_sums, ratio
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 
@@ -26,14 +26,16 @@ def staircase_persons(ctx: Context) -> Result:
     return Result("", int(highest.size), "persons", breakdown={"step": by_step(counts)})
 
 
-def _full_year_persons_per_step(ctx: Context) -> pd.Series:
-    """Full-year persons of the children's measures per step (computed once per context:
-    two indicators ask)."""
+def _full_year_persons_per_step(ctx: Context) -> tuple[float, dict[int, float]]:
+    """Full-year persons of the children's measures, total and per step present (computed
+    once per context: two indicators ask)."""
 
-    def compute() -> pd.Series:
+    def compute() -> tuple[float, dict[int, float]]:
         fyp = ctx.full_year_persons()
         mask = ctx.is_children & (ctx.step > 0)
-        return pd.Series(fyp[mask]).groupby(ctx.step[mask]).sum()
+        steps, sums = group_sums(ctx.step[mask], fyp[mask])
+        # The total adds the steps' sums in step order, as the Series sum did.
+        return float(sums.sum()), dict(zip(steps.tolist(), sums.tolist(), strict=True))
 
     return ctx.memo("fp1.full_year_persons_per_step", compute)
 
@@ -45,10 +47,8 @@ def _full_year_persons_per_step(ctx: Context) -> pd.Series:
 )
 def staircase_full_year_persons(ctx: Context) -> Result:
     """Full-year persons per step in the period."""
-    per_step = _full_year_persons_per_step(ctx)
-    return Result(
-        "", float(per_step.sum()), "full_year_persons", breakdown={"step": by_step(per_step)}
-    )
+    total, per_step = _full_year_persons_per_step(ctx)
+    return Result("", total, "full_year_persons", breakdown={"step": by_step(per_step)})
 
 
 @indicator("fp1.staircase_share", unit="share", label_da="Andel af helårspersoner pr. trin")
@@ -58,9 +58,9 @@ def staircase_share(ctx: Context) -> Result:
     The total is the sum of the shares (1 when there is any activity); ``basis`` is the number
     of distinct children with a measure in the period.
     """
-    per_step = _full_year_persons_per_step(ctx)
-    total = ratio(per_step.sum(), per_step.sum(), "full-year persons on the staircase")
-    shares = per_step / per_step.sum()
+    fyp_total, per_step = _full_year_persons_per_step(ctx)
+    total = ratio(fyp_total, fyp_total, "full-year persons on the staircase")
+    shares = {step: fyp / fyp_total for step, fyp in per_step.items()}
     in_period = ctx.is_children & (ctx.step > 0) & (ctx.full_year_persons() > 0)
     # Distinct (person, step) pairs, counted per step (steps are 1–7).
     pairs = np.unique(ctx.person_code[in_period].astype(np.int64) * 8 + ctx.step[in_period])
@@ -178,20 +178,21 @@ def preventive_spend_share(ctx: Context) -> Result:
     return Result("", value, "share", basis=ctx.distinct_persons(children & (cost > 0)))
 
 
-def _children_spend_annualised(ctx: Context) -> tuple[float, pd.Series]:
+def _children_spend_annualised(ctx: Context) -> tuple[float, dict[str, float]]:
     """Children's-area actual spend 1 Jan..period end, annualised, total and per line
     (computed once per context: ``fp1.spend_vs_need`` asks again)."""
     return ctx.memo("fp1.children_spend", lambda: _children_spend(ctx))
 
 
-def _children_spend(ctx: Context) -> tuple[float, pd.Series]:
+def _children_spend(ctx: Context) -> tuple[float, dict[str, float]]:
     period = ctx.period
     ledger = ctx.ledger_arrays
     rows = ctx.ledger_rows_between(period.ytd_start, period.end) & ctx.ledger_in_area("children")
     amounts = pd.Series(ledger.amount[rows])
     by_line = amounts.groupby(ledger.budget_line[rows]).sum()
-    by_line = by_line * period.annualisation_factor()
-    return float(by_line.sum()), by_line
+    # Scaled and added as plain arrays (the same products, the same sum, in line order).
+    annualised = by_line.to_numpy() * period.annualisation_factor()
+    return float(annualised.sum()), dict(zip(by_line.index, annualised.tolist(), strict=True))
 
 
 @indicator(
@@ -213,7 +214,7 @@ def spend_per_0_22(ctx: Context) -> Result:
         "",
         value,
         "kr_per_person",
-        breakdown={"budget_line": {str(k): float(v / inhabitants) for k, v in by_line.items()}},
+        breakdown={"budget_line": {str(k): v / inhabitants for k, v in by_line.items()}},
         extra={"spend_annualised": total, "inhabitants_0_22": inhabitants},
     )
 
