@@ -169,15 +169,13 @@ class Context:
         seen[self.person_code[mask]] = True
         return int(np.count_nonzero(seen))
 
-    def _highest_step_on(self, day: date) -> pd.Series:
-        """Highest staircase step active on ``day`` per child (index: person code)."""
+    def _highest_step_on(self, day: date) -> np.ndarray:
+        """Highest staircase step active on ``day`` of each person (by person code; 0 where
+        the person has no children's measure active that day)."""
         mask = self.active_on(day) & self.is_children & (self.step > 0)
-        person, step = self.person_code[mask], self.step[mask]
         highest = np.zeros(len(self.persons), dtype=np.int64)
-        np.maximum.at(highest, person, step)
-        # Every step selected is 1–7, so the persons present are those with a highest step.
-        present = np.flatnonzero(highest)
-        return pd.Series(highest[present], index=pd.Index(present, name="person"), name="step")
+        np.maximum.at(highest, self.person_code[mask], self.step[mask])
+        return highest
 
     def persons_on_steps(self, day: date, steps: tuple[int, ...]) -> int:
         """Children with an active measure on one of ``steps`` on ``day`` (whatever else)."""

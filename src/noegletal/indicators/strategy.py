@@ -22,8 +22,10 @@ def staircase_persons(ctx: Context) -> Result:
     """Persons at period end, each counted once at the highest step active that day
     (breakdown by step); total = distinct persons."""
     highest = ctx.highest_step_on(ctx.period.end)
-    counts = dict(enumerate(np.bincount(highest.to_numpy(), minlength=8)))
-    return Result("", int(highest.size), "persons", breakdown={"step": by_step(counts)})
+    counts = dict(enumerate(np.bincount(highest, minlength=8)))  # count 0: persons not active
+    return Result(
+        "", int(np.count_nonzero(highest)), "persons", breakdown={"step": by_step(counts)}
+    )
 
 
 def _full_year_persons_per_step(ctx: Context) -> tuple[float, dict[int, float]]:
@@ -122,10 +124,11 @@ def preventive_per_1000_0_22(ctx: Context) -> Result:
 
 
 def _placed_share(ctx: Context, steps: tuple[int, ...]) -> Result:
-    highest = ctx.highest_step_on(ctx.period.end).to_numpy()
-    placed = highest[np.isin(highest, PLACEMENT_STEPS)]
-    value = ratio(int(np.isin(placed, steps).sum()), placed.size, "the number of placed persons")
-    return Result("", value, "share", basis=int(placed.size))
+    """Share of the placed persons whose highest step is one of ``steps`` (placement steps)."""
+    persons = np.bincount(ctx.highest_step_on(ctx.period.end), minlength=8)  # per step
+    placed = int(persons[list(PLACEMENT_STEPS)].sum())
+    value = ratio(int(persons[list(steps)].sum()), placed, "the number of placed persons")
+    return Result("", value, "share", basis=placed)
 
 
 @indicator(
@@ -260,10 +263,10 @@ def step_movement(ctx: Context) -> Result:
     """
     start = ctx.highest_step_on(ctx.period.start)
     end = ctx.highest_step_on(ctx.period.end)
-    # Each person's step at the end (0: no active measure), for the persons active at the start.
-    step_at_end = np.zeros(len(ctx.persons), dtype=np.int64)
-    step_at_end[end.index.to_numpy()] = end.to_numpy()
-    before, after = start.to_numpy(), step_at_end[start.index.to_numpy()]
+    # Each person's step at the start and at the end (0: no active measure), for the persons
+    # active at the start.
+    active = start > 0
+    before, after = start[active], end[active]
     counts = {
         "lower": int(((after > 0) & (after < before)).sum()),
         "same": int((after == before).sum()),
