@@ -164,21 +164,30 @@ class Context:
 
     def distinct_persons(self, mask: np.ndarray) -> int:
         """Number of distinct persons among the measures selected by ``mask``."""
-        return int(np.unique(self.person_code[mask]).size)
+        # Marking the persons seen is linear; np.unique would sort.
+        seen = np.zeros(len(self.persons), dtype=bool)
+        seen[self.person_code[mask]] = True
+        return int(np.count_nonzero(seen))
 
-    def _highest_step_on(self, day: date) -> pd.Series:
-        """Highest staircase step active on ``day`` per child (index: person code)."""
+    def _highest_step_on(self, day: date) -> np.ndarray:
+        """Highest staircase step active on ``day`` of each person (by person code; 0 where
+        the person has no children's measure active that day)."""
         mask = self.active_on(day) & self.is_children & (self.step > 0)
-        person, step = self.person_code[mask], self.step[mask]
         highest = np.zeros(len(self.persons), dtype=np.int64)
-        np.maximum.at(highest, person, step)
-        present = np.unique(person)
-        return pd.Series(highest[present], index=pd.Index(present, name="person"), name="step")
+        np.maximum.at(highest, self.person_code[mask], self.step[mask])
+        return highest
 
     def persons_on_steps(self, day: date, steps: tuple[int, ...]) -> int:
         """Children with an active measure on one of ``steps`` on ``day`` (whatever else)."""
-        mask = self.active_on(day) & np.isin(self.step, steps)
+        mask = self.active_on(day) & self.on_steps(steps)
         return self.distinct_persons(mask)
+
+    def on_steps(self, steps: tuple[int, ...]) -> np.ndarray:
+        """Mask of the measures on one of ``steps``."""
+        # A look-up by step (0–7) is cheaper than np.isin.
+        wanted = np.zeros(8, dtype=bool)
+        wanted[list(steps)] = True
+        return wanted[self.step]
 
     @property
     def preventive_steps(self) -> tuple[int, ...]:
@@ -203,15 +212,18 @@ class Context:
     def population(self, year: int, lo: int, hi: int) -> int:
         """Inhabitants aged ``lo``–``hi`` (inclusive) on 1 January of ``year``."""
         pop = self.tables.population
-        rows = pop[pop["year"] == year]
-        if rows.empty:
+        # Plain arrays: the table is small, and pandas' filtering costs more than the sum.
+        rows = pop["year"].to_numpy() == year
+        if not rows.any():
             years = sorted(pop["year"].unique().tolist())
             raise MissingInput(
                 f"population has no rows for {year} (years present: {years[0]}–{years[-1]})"
                 if years
                 else "population is empty"
             )
-        return int(rows.loc[rows["age"].between(lo, hi), "persons"].sum())
+        age = pop["age"].to_numpy()[rows]
+        persons = pop["persons"].to_numpy()[rows]
+        return int(persons[(age >= lo) & (age <= hi)].sum())
 
     # ---- ledger -------------------------------------------------------------------------------
     @cached_property

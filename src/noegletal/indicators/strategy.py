@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from noegletal.codes import PLACEMENT_STEPS, PREVENTIVE_STEPS
-from noegletal.indicators._common import by_step, ratio
+from noegletal.indicators._common import by_step, group_sums, ratio
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 
@@ -22,18 +22,22 @@ def staircase_persons(ctx: Context) -> Result:
     """Persons at period end, each counted once at the highest step active that day
     (breakdown by step); total = distinct persons."""
     highest = ctx.highest_step_on(ctx.period.end)
-    counts = dict(enumerate(np.bincount(highest.to_numpy(), minlength=8)))
-    return Result("", int(highest.size), "persons", breakdown={"step": by_step(counts)})
+    counts = dict(enumerate(np.bincount(highest, minlength=8)))  # count 0: persons not active
+    return Result(
+        "", int(np.count_nonzero(highest)), "persons", breakdown={"step": by_step(counts)}
+    )
 
 
-def _full_year_persons_per_step(ctx: Context) -> pd.Series:
-    """Full-year persons of the children's measures per step (computed once per context:
-    two indicators ask)."""
+def _full_year_persons_per_step(ctx: Context) -> tuple[float, dict[int, float]]:
+    """Full-year persons of the children's measures, total and per step present (computed
+    once per context: two indicators ask)."""
 
-    def compute() -> pd.Series:
+    def compute() -> tuple[float, dict[int, float]]:
         fyp = ctx.full_year_persons()
         mask = ctx.is_children & (ctx.step > 0)
-        return pd.Series(fyp[mask]).groupby(ctx.step[mask]).sum()
+        steps, sums = group_sums(ctx.step[mask], fyp[mask])
+        # The total adds the steps' sums in step order, as the Series sum did.
+        return float(sums.sum()), dict(zip(steps.tolist(), sums.tolist(), strict=True))
 
     return ctx.memo("fp1.full_year_persons_per_step", compute)
 
@@ -45,10 +49,8 @@ def _full_year_persons_per_step(ctx: Context) -> pd.Series:
 )
 def staircase_full_year_persons(ctx: Context) -> Result:
     """Full-year persons per step in the period."""
-    per_step = _full_year_persons_per_step(ctx)
-    return Result(
-        "", float(per_step.sum()), "full_year_persons", breakdown={"step": by_step(per_step)}
-    )
+    total, per_step = _full_year_persons_per_step(ctx)
+    return Result("", total, "full_year_persons", breakdown={"step": by_step(per_step)})
 
 
 @indicator("fp1.staircase_share", unit="share", label_da="Andel af helårspersoner pr. trin")
@@ -58,9 +60,9 @@ def staircase_share(ctx: Context) -> Result:
     The total is the sum of the shares (1 when there is any activity); ``basis`` is the number
     of distinct children with a measure in the period.
     """
-    per_step = _full_year_persons_per_step(ctx)
-    total = ratio(per_step.sum(), per_step.sum(), "full-year persons on the staircase")
-    shares = per_step / per_step.sum()
+    fyp_total, per_step = _full_year_persons_per_step(ctx)
+    total = ratio(fyp_total, fyp_total, "full-year persons on the staircase")
+    shares = {step: fyp / fyp_total for step, fyp in per_step.items()}
     in_period = ctx.is_children & (ctx.step > 0) & (ctx.full_year_persons() > 0)
     # Distinct (person, step) pairs, counted per step (steps are 1–7).
     pairs = np.unique(ctx.person_code[in_period].astype(np.int64) * 8 + ctx.step[in_period])
@@ -122,10 +124,11 @@ def preventive_per_1000_0_22(ctx: Context) -> Result:
 
 
 def _placed_share(ctx: Context, steps: tuple[int, ...]) -> Result:
-    highest = ctx.highest_step_on(ctx.period.end).to_numpy()
-    placed = highest[np.isin(highest, PLACEMENT_STEPS)]
-    value = ratio(int(np.isin(placed, steps).sum()), placed.size, "the number of placed persons")
-    return Result("", value, "share", basis=int(placed.size))
+    """Share of the placed persons whose highest step is one of ``steps`` (placement steps)."""
+    persons = np.bincount(ctx.highest_step_on(ctx.period.end), minlength=8)  # per step
+    placed = int(persons[list(PLACEMENT_STEPS)].sum())
+    value = ratio(int(persons[list(steps)].sum()), placed, "the number of placed persons")
+    return Result("", value, "share", basis=placed)
 
 
 @indicator(
@@ -158,8 +161,8 @@ def kinship_share(ctx: Context) -> Result:
 def preventive_to_placement_ratio(ctx: Context) -> Result:
     """Full-year persons steps 1–3 / full-year persons steps 4–7."""
     fyp = ctx.full_year_persons()
-    preventive = fyp[ctx.is_children & np.isin(ctx.step, PREVENTIVE_STEPS)].sum()
-    placed_mask = ctx.is_children & np.isin(ctx.step, PLACEMENT_STEPS)
+    preventive = fyp[ctx.is_children & ctx.on_steps(PREVENTIVE_STEPS)].sum()
+    placed_mask = ctx.is_children & ctx.on_steps(PLACEMENT_STEPS)
     value = ratio(preventive, fyp[placed_mask].sum(), "full-year persons in placement")
     return Result("", value, "ratio", basis=ctx.distinct_persons(placed_mask & (fyp > 0)))
 
@@ -173,25 +176,26 @@ def preventive_spend_share(ctx: Context) -> Result:
     """Commitment cost steps 1–3 / commitment cost steps 1–7."""
     cost = ctx.commitment(ctx.period.start, ctx.period.end)
     children = ctx.is_children & (ctx.step > 0)
-    preventive = cost[children & np.isin(ctx.step, PREVENTIVE_STEPS)].sum()
+    preventive = cost[children & ctx.on_steps(PREVENTIVE_STEPS)].sum()
     value = ratio(preventive, cost[children].sum(), "commitment cost on the staircase")
     return Result("", value, "share", basis=ctx.distinct_persons(children & (cost > 0)))
 
 
-def _children_spend_annualised(ctx: Context) -> tuple[float, pd.Series]:
+def _children_spend_annualised(ctx: Context) -> tuple[float, dict[str, float]]:
     """Children's-area actual spend 1 Jan..period end, annualised, total and per line
     (computed once per context: ``fp1.spend_vs_need`` asks again)."""
     return ctx.memo("fp1.children_spend", lambda: _children_spend(ctx))
 
 
-def _children_spend(ctx: Context) -> tuple[float, pd.Series]:
+def _children_spend(ctx: Context) -> tuple[float, dict[str, float]]:
     period = ctx.period
     ledger = ctx.ledger_arrays
     rows = ctx.ledger_rows_between(period.ytd_start, period.end) & ctx.ledger_in_area("children")
     amounts = pd.Series(ledger.amount[rows])
     by_line = amounts.groupby(ledger.budget_line[rows]).sum()
-    by_line = by_line * period.annualisation_factor()
-    return float(by_line.sum()), by_line
+    # Scaled and added as plain arrays (the same products, the same sum, in line order).
+    annualised = by_line.to_numpy() * period.annualisation_factor()
+    return float(annualised.sum()), dict(zip(by_line.index, annualised.tolist(), strict=True))
 
 
 @indicator(
@@ -213,7 +217,7 @@ def spend_per_0_22(ctx: Context) -> Result:
         "",
         value,
         "kr_per_person",
-        breakdown={"budget_line": {str(k): float(v / inhabitants) for k, v in by_line.items()}},
+        breakdown={"budget_line": {str(k): v / inhabitants for k, v in by_line.items()}},
         extra={"spend_annualised": total, "inhabitants_0_22": inhabitants},
     )
 
@@ -223,12 +227,15 @@ def expenditure_need(ctx: Context, year: int) -> float:
     reference = ctx.tables.reference
     if reference is None:
         raise MissingInput("needs the optional table reference, which is absent")
-    rows = reference[
-        (reference["key"] == "expenditure_need_per_0_22") & (reference["year"] == year)
-    ]
-    if rows.empty:
+    # Plain arrays: the table has a few rows, and pandas' filtering costs more than the look-up.
+    # ``year`` is nullable (keys without a year); a missing year never matches.
+    rows = np.flatnonzero(
+        (reference["key"].to_numpy() == "expenditure_need_per_0_22")
+        & (reference["year"].to_numpy(dtype=float, na_value=np.nan) == year)
+    )
+    if not rows.size:
         raise MissingInput(f"reference has no expenditure_need_per_0_22 for {year}")
-    return float(rows["value"].iloc[0])
+    return float(reference["value"].to_numpy()[rows[0]])
 
 
 @indicator(
@@ -256,10 +263,10 @@ def step_movement(ctx: Context) -> Result:
     """
     start = ctx.highest_step_on(ctx.period.start)
     end = ctx.highest_step_on(ctx.period.end)
-    # Each person's step at the end (0: no active measure), for the persons active at the start.
-    step_at_end = np.zeros(len(ctx.persons), dtype=np.int64)
-    step_at_end[end.index.to_numpy()] = end.to_numpy()
-    before, after = start.to_numpy(), step_at_end[start.index.to_numpy()]
+    # Each person's step at the start and at the end (0: no active measure), for the persons
+    # active at the start.
+    active = start > 0
+    before, after = start[active], end[active]
     counts = {
         "lower": int(((after > 0) & (after < before)).sum()),
         "same": int((after == before).sum()),
