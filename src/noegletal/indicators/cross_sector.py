@@ -411,27 +411,28 @@ def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
     enrolment, selection ``i`` takes the spend of window code ``selections[i][enrolment]``
     (none if ``NOT_CHOSEN``). Every sector and every solution of a selection is present."""
     n_solutions, n_sectors = len(cs.solutions), len(cs.sectors)
-    # Keys ordered as (solution, sector) strings sort (see group_sums).
+    n_persons = len(cs.person_ids)
+    chosen = np.array(selections)  # selection × enrolment: window code or NOT_CHOSEN
+    # The spend rows of each selection, selection by selection (spend order kept within each).
+    selection, rows = np.nonzero(chosen[:, cs.spend_enrolment] == cs.spend_window)
+    # Keys ordered as (solution, sector) strings sort (see group_sums), each selection's keys
+    # in a range of their own above the previous selection's.
     sector_rank, sector_of_rank = _string_ranks(cs.sectors)
+    solution = selection * n_solutions + cs.solution[cs.spend_enrolment[rows]]
+    keys = solution * n_sectors + sector_rank[cs.spend_sector[rows]]
+    key, total = _group_sums_by_part(selection, keys, cs.spend_amount[rows], len(selections))
+    cells = np.zeros((len(selections), n_solutions, n_sectors))
+    cells.reshape(-1, n_sectors)[key // n_sectors, sector_of_rank[key % n_sectors]] = total
     result = []
-    for window in selections:
-        rows = cs.spend_window == window[cs.spend_enrolment]
-        solution = cs.solution[cs.spend_enrolment[rows]]
-        keys = solution * n_sectors + sector_rank[cs.spend_sector[rows]]
-        key, total = group_sums(keys, cs.spend_amount[rows])
-        cell = (key // n_sectors, sector_of_rank[key % n_sectors])
-        cells = np.zeros((n_solutions, n_sectors))
-        cells[cell] = total
-        has_spend = np.zeros((n_solutions, n_sectors), dtype=bool)
-        has_spend[cell] = True
-        chosen = window != NOT_CHOSEN
-        units = np.bincount(cs.solution[chosen], minlength=n_solutions)
+    for window, selected in zip(chosen, cells, strict=True):
+        is_chosen = window != NOT_CHOSEN
+        units = np.bincount(cs.solution[is_chosen], minlength=n_solutions)
         present = np.flatnonzero(units)
-        table = cells[present]
-        pair = chosen[cs.person_enrolment]
-        person = cs.person_code[pair]
-        combos = np.unique(cs.solution[cs.person_enrolment[pair]] * len(cs.person_ids) + person)
-        persons = np.bincount(combos // max(len(cs.person_ids), 1), minlength=n_solutions)
+        table = selected[present]
+        # Distinct persons by marking them (solution × person), once per solution and overall.
+        pair = is_chosen[cs.person_enrolment]
+        seen = np.zeros((n_solutions, n_persons), dtype=bool)
+        seen[cs.solution[cs.person_enrolment[pair]], cs.person_code[pair]] = True
         result.append(
             _Sums(
                 total=float(table.sum()),
@@ -439,12 +440,34 @@ def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
                 solutions=[cs.solutions[s] for s in present],
                 by_solution=table,
                 units=units[present],
-                persons=persons[present],
-                all_units=int(chosen.sum()),
-                all_persons=len(np.unique(person)),
+                persons=seen.sum(axis=1)[present],
+                all_units=int(is_chosen.sum()),
+                all_persons=int(seen.any(axis=0).sum()),
             )
         )
     return result
+
+
+def _group_sums_by_part(
+    part: np.ndarray, keys: np.ndarray, values: np.ndarray, n_parts: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The :func:`~noegletal.indicators._common.group_sums` of each part's rows taken on their
+    own, in two calls at most rather than one per part. ``part`` is ascending and each part's
+    keys lie above the previous part's.
+
+    group_sums adds with ``np.add.reduceat`` when the keys are sorted and no value is NaN, else
+    Kahan-compensated; so the parts that would take one way are summed together, those that
+    would take the other way together: each group's sum then adds the same rows the same way.
+    """
+    unsorted = part[1:][keys[1:] < keys[:-1]]
+    compensated = np.zeros(n_parts, dtype=bool)
+    compensated[unsorted] = True
+    compensated[part[np.isnan(values)]] = True
+    rows = compensated[part]
+    sums = [group_sums(keys[take], values[take]) for take in (rows, ~rows) if take.any()]
+    if not sums:
+        return keys, values
+    return np.concatenate([key for key, _ in sums]), np.concatenate([total for _, total in sums])
 
 
 def _sector_map(sectors: list[str], values: np.ndarray) -> dict[str, float]:
