@@ -112,7 +112,6 @@ def complete_followup_years(enrolled_on: date, period_end: date) -> int:
 BASELINE_WINDOW = 0
 NOT_CHOSEN = -1
 ONE_DAY = np.timedelta64(1, "D")
-NAT = np.datetime64("NaT", "D")
 
 
 @dataclass(frozen=True)
@@ -266,24 +265,44 @@ def _complete_followup_years(enrolled_on: np.ndarray, period_end: date) -> np.nd
     return years
 
 
-def _windows(
-    enrolments: _Enrolments, ytd_start: date, period_end: date
+def _windows_of_rows(
+    enrolments: _Enrolments,
+    enrolment: np.ndarray,
+    day: np.ndarray,
+    ytd_start: date,
+    period_end: date,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day (``datetime64[ns]``), enrolment × window code (baseline, year 1,
-    2, …, ytd); ``NaT`` where the enrolment has no such window."""
-    days = enrolments.enrolled_on
-    windows = [(_add_months(days, -12), days - ONE_DAY)]
-    for year in range(1, int(enrolments.full_years.max()) + 1):
-        complete = enrolments.full_years >= year
-        windows.append(
-            tuple(np.where(complete, bound, NAT) for bound in _followup_windows(days, year))
-        )
-    windows.append(
-        (np.maximum(days, np.datetime64(ytd_start, "D")), np.full_like(days, period_end))
+    """The windows containing each row (its ``enrolment`` and posting ``day``, a date):
+    ``(entry, window code)`` pairs, in row order and window code order (baseline, year 1, 2,
+    …, ytd).
+
+    The baseline and the follow-up years follow one another without gap or overlap: window
+    ``j`` (0 the baseline, ``k`` year *k*) runs from ``enrolled_on + 12(j−1) months`` to the
+    day before window ``j + 1`` starts. So a row's window is the last of its enrolment's
+    window starts on or before its day; only the baseline and the complete years count. The
+    ytd may overlap them; it comes last.
+    """
+    days = day.astype("datetime64[D]").astype(np.int64)
+    full_years = enrolments.full_years
+    n_starts = int(full_years.max()) + 2  # the baseline, each complete year, the next year
+    months = 12 * (np.arange(n_starts) - 1)
+    starts = _add_months(enrolments.enrolled_on[:, None], months).astype(np.int64)
+    # One binary search for all rows: each enrolment's window starts and its rows' days are
+    # shifted into a range of days of the enrolment's own, above the previous enrolment's.
+    low = days.min(initial=starts.min())
+    span = days.max(initial=starts.max()) - low + 1
+    shift = np.arange(len(starts)) * span - low
+    found = np.searchsorted((starts + shift[:, None]).ravel(), days + shift[enrolment], "right")
+    window = found - enrolment * n_starts - 1
+    in_window = (window >= 0) & (window <= full_years[enrolment])
+    ytd_first = np.maximum(enrolments.enrolled_on, np.datetime64(ytd_start, "D"))
+    in_ytd = (days >= ytd_first.astype(np.int64)[enrolment]) & (
+        days <= np.datetime64(period_end, "D").astype(np.int64)
     )
-    first = np.stack([first for first, _ in windows], axis=1)
-    last = np.stack([last for _, last in windows], axis=1)
-    return first.astype("datetime64[ns]"), last.astype("datetime64[ns]")
+    # Row-major: each row's window, then its ytd.
+    inside = np.flatnonzero(np.stack([in_window, in_ytd], axis=1))
+    entry = inside // 2
+    return entry, np.where(inside % 2 == 1, n_starts - 1, window[entry])
 
 
 def _spend(
@@ -300,7 +319,8 @@ def _spend(
     # Each row's sector through its budget line (a sentinel answers for rows without one).
     sector_of_line = positions_in(ctx.tables.line_sector, sectors)
     sector = np.append(sector_of_line, -1)[ledger.line_code]
-    rows = np.flatnonzero((person >= 0) & (sector >= 0))
+    # (Rows without a posting day are in no window.)
+    rows = np.flatnonzero((person >= 0) & (sector >= 0) & ~np.isnat(ledger.posting_date))
     # The ledger rows of each pair: rows grouped by person (ledger order kept), pair by pair.
     # (As 16-bit integers when they fit: numpy sorts those stably by radix sort, in linear time.)
     sort_key = person[rows]
@@ -318,11 +338,11 @@ def _spend(
     sector = sector[row]
 
     # Each row once per window of its enrolment that contains it, in window code order.
-    first, last = _windows(enrolments, ctx.period.ytd_start, ctx.period.end)
-    inside = (day[:, None] >= first[enrolment]) & (day[:, None] <= last[enrolment])
-    entry, window = np.nonzero(inside)
+    entry, window = _windows_of_rows(
+        enrolments, enrolment, day, ctx.period.ytd_start, ctx.period.end
+    )
     # Keys ordered as (enrolment_id, window name, sector name) strings sort.
-    n_windows, n_sectors = first.shape[1], len(sectors)
+    n_windows, n_sectors = int(enrolments.full_years.max()) + 2, len(sectors)
     names = [BASELINE, *(str(year) for year in range(1, n_windows - 1)), YTD]
     window_rank, window_of_rank = _string_ranks(names)
     sector_rank, sector_of_rank = _string_ranks(sectors)
