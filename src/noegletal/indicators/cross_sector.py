@@ -61,6 +61,8 @@ STANDARD_SECTORS = ("children", "adults", "employment", "other")
 JOB_OR_EDUCATION = ("job", "education")
 BASELINE = "baseline"
 YTD = "ytd"
+LATEST = "latest"
+COMPARED_BASELINE = "compared baseline"
 NEEDS = ("cross_sector_enrolments",)
 
 
@@ -426,13 +428,15 @@ class _Sums:
     all_persons: int
 
 
-def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
+def _sums(cs: _CrossSector, selections: dict[str, np.ndarray]) -> dict[str, _Sums]:
     """Aggregate the spend of several selections of enrolments (one group-by for all): of each
-    enrolment, selection ``i`` takes the spend of window code ``selections[i][enrolment]``
-    (none if ``NOT_CHOSEN``). Every sector and every solution of a selection is present."""
+    enrolment, selection ``name`` takes the spend of window code
+    ``selections[name][enrolment]`` (none if ``NOT_CHOSEN``). Every sector and every solution
+    of a selection is present."""
     n_solutions, n_sectors = len(cs.solutions), len(cs.sectors)
     n_persons = len(cs.person_ids)
-    chosen = np.array(selections)  # selection × enrolment: window code or NOT_CHOSEN
+    # Selection × enrolment: the window code taken, or NOT_CHOSEN.
+    chosen = np.array(list(selections.values()))
     # The spend rows of each selection, selection by selection (spend order kept within each).
     selection, rows = np.nonzero(chosen[:, cs.spend_enrolment] == cs.spend_window)
     # Keys ordered as (solution, sector) strings sort (see group_sums), each selection's keys
@@ -443,8 +447,8 @@ def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
     key, total = _group_sums_by_part(selection, keys, cs.spend_amount[rows], len(selections))
     cells = np.zeros((len(selections), n_solutions, n_sectors))
     cells.reshape(-1, n_sectors)[key // n_sectors, sector_of_rank[key % n_sectors]] = total
-    result = []
-    for window, selected in zip(chosen, cells, strict=True):
+    result = {}
+    for name, window, selected in zip(selections, chosen, cells, strict=True):
         is_chosen = window != NOT_CHOSEN
         units = np.bincount(cs.solution[is_chosen], minlength=n_solutions)
         present = np.flatnonzero(units)
@@ -453,17 +457,15 @@ def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
         pair = is_chosen[cs.person_enrolment]
         seen = np.zeros((n_solutions, n_persons), dtype=bool)
         seen[cs.solution[cs.person_enrolment[pair]], cs.person_code[pair]] = True
-        result.append(
-            _Sums(
-                total=float(table.sum()),
-                by_sector=table.sum(axis=0),
-                solutions=[cs.solutions[s] for s in present],
-                by_solution=table,
-                units=units[present],
-                persons=seen.sum(axis=1)[present],
-                all_units=int(is_chosen.sum()),
-                all_persons=int(seen.any(axis=0).sum()),
-            )
+        result[name] = _Sums(
+            total=float(table.sum()),
+            by_sector=table.sum(axis=0),
+            solutions=[cs.solutions[s] for s in present],
+            by_solution=table,
+            units=units[present],
+            persons=seen.sum(axis=1)[present],
+            all_units=int(is_chosen.sum()),
+            all_persons=int(seen.any(axis=0).sum()),
         )
     return result
 
@@ -554,6 +556,25 @@ def _latest(cs: _CrossSector) -> np.ndarray:
     return _with_years(cs, 1, cs.full_years)
 
 
+def _window_sums(ctx: Context) -> dict[str, _Sums]:
+    """The spend of every selection the indicators read, aggregated together once per
+    context: every enrolment's baseline (``baseline``); each complete follow-up year of the
+    enrolments that have completed it (``"1"``, ``"2"``, …); every enrolment's ytd (``ytd``);
+    each enrolment's latest complete year (``latest``) and, of the same enrolments, the
+    baseline it is compared with (``compared baseline``)."""
+
+    def aggregate() -> dict[str, _Sums]:
+        cs = _cross_sector(ctx)
+        selections = {BASELINE: _every(cs, BASELINE_WINDOW)}
+        selections.update({str(k): _with_years(cs, k, k) for k in range(1, cs.ytd_window)})
+        selections[YTD] = _every(cs, cs.ytd_window)
+        selections[LATEST] = _latest(cs)
+        selections[COMPARED_BASELINE] = _with_years(cs, 1, BASELINE_WINDOW)
+        return _sums(cs, selections)
+
+    return ctx.memo("cross_sector.sums", aggregate)
+
+
 def _note(cs: _CrossSector, text: str) -> str:
     return " ".join([text, *[f"Note: {n}." for n in cs.notes]])
 
@@ -577,7 +598,7 @@ def baseline(ctx: Context) -> Result:
     persons, kr and kr per enrolled unit (enrolment).
     """
     cs = _cross_sector(ctx)
-    (sums,) = _sums(cs, [_every(cs, BASELINE_WINDOW)])
+    sums = _window_sums(ctx)[BASELINE]
     breakdown, basis = _breakdown(sums, cs.sectors)
     units = len(cs.full_years)
     return Result(
@@ -619,23 +640,23 @@ def followup(ctx: Context) -> Result:
     """
     cs = _cross_sector(ctx)
     with_year = int((cs.full_years >= 1).sum())
-    windows = {str(k): _with_years(cs, k, k) for k in range(1, cs.ytd_window)}
-    windows[YTD] = _every(cs, cs.ytd_window)
-    *per_window, latest = _sums(cs, [*windows.values(), _latest(cs)])
+    window_sums = _window_sums(ctx)
+    windows = [*(str(k) for k in range(1, cs.ytd_window)), YTD]
     years: dict[str, dict] = {}
     years_basis: dict[str, dict] = {}
     table: list[dict] = []
-    for window, sums in zip(windows, per_window, strict=True):
+    for window in windows:
+        sums = window_sums[window]
         years[window] = {"sector": _sector_map(cs.sectors, sums.by_sector)}
         years_basis[window] = {"sector": dict.fromkeys(cs.sectors, sums.all_units)}
         table += _per_unit_rows(sums, cs.sectors, window=window)
     value = None
     reason = None
     if with_year:
-        sums = latest
+        sums = window_sums[LATEST]
         breakdown, basis = _breakdown(sums, cs.sectors)
         value, units = sums.total, sums.all_units
-        table += _per_unit_rows(sums, cs.sectors, window="latest")
+        table += _per_unit_rows(sums, cs.sectors, window=LATEST)
     else:
         breakdown, basis = {}, {}
         units = 0
@@ -667,11 +688,8 @@ def _comparison(ctx: Context) -> tuple[_CrossSector, _Sums, _Sums]:
             f"no enrolment has a full 12-month follow-up year by {ctx.period.end}, "
             "so there is nothing to compare with the baseline"
         )
-    before, after = ctx.memo(
-        "cross_sector.comparison",
-        lambda: _sums(cs, [_with_years(cs, 1, BASELINE_WINDOW), _latest(cs)]),
-    )
-    return cs, before, after
+    sums = _window_sums(ctx)
+    return cs, sums[COMPARED_BASELINE], sums[LATEST]
 
 
 def _change_result(ctx: Context, text: str) -> Result:
