@@ -250,21 +250,19 @@ def _add_months(days: np.ndarray, months: int | np.ndarray) -> np.ndarray:
     return first + np.minimum(days - month.astype("datetime64[D]"), length - ONE_DAY)
 
 
-def _followup_windows(enrolled_on: np.ndarray, year: int | np.ndarray) -> tuple[np.ndarray, ...]:
-    """:func:`followup_window` of each of ``enrolled_on`` (``datetime64[D]``)."""
-    return (
-        _add_months(enrolled_on, 12 * (year - 1)),
-        _add_months(enrolled_on, 12 * year) - ONE_DAY,
-    )
-
-
 def _complete_followup_years(enrolled_on: np.ndarray, period_end: date) -> np.ndarray:
-    """:func:`complete_followup_years` of each of ``enrolled_on`` (``datetime64[D]``)."""
-    end = np.datetime64(period_end, "D")
-    years = np.zeros(len(enrolled_on), dtype=np.int64)
-    while (complete := _followup_windows(enrolled_on, years + 1)[1] <= end).any():
-        years += complete
-    return years
+    """:func:`complete_followup_years` of each of ``enrolled_on`` (``datetime64[D]``, on or
+    before ``period_end``).
+
+    Year *k* ends the day before ``enrolled_on + 12k months``, which falls in the year *k*
+    after enrolment; so the last complete year is the year of the day after the period end
+    less the year of enrolment, less one if the anniversary of enrolment in that year is
+    after that day.
+    """
+    after = np.datetime64(period_end + timedelta(days=1), "D")
+    enrolled_year = enrolled_on.astype("datetime64[Y]").astype(np.int64)
+    years = after.astype("datetime64[Y]").astype(np.int64) - enrolled_year
+    return years - (_add_months(enrolled_on, 12 * years) > after)
 
 
 def _windows_of_rows(
