@@ -61,6 +61,8 @@ STANDARD_SECTORS = ("children", "adults", "employment", "other")
 JOB_OR_EDUCATION = ("job", "education")
 BASELINE = "baseline"
 YTD = "ytd"
+LATEST = "latest"
+COMPARED_BASELINE = "compared baseline"
 NEEDS = ("cross_sector_enrolments",)
 
 
@@ -112,7 +114,6 @@ def complete_followup_years(enrolled_on: date, period_end: date) -> int:
 BASELINE_WINDOW = 0
 NOT_CHOSEN = -1
 ONE_DAY = np.timedelta64(1, "D")
-NAT = np.datetime64("NaT", "D")
 
 
 @dataclass(frozen=True)
@@ -249,41 +250,59 @@ def _add_months(days: np.ndarray, months: int | np.ndarray) -> np.ndarray:
     return first + np.minimum(days - month.astype("datetime64[D]"), length - ONE_DAY)
 
 
-def _followup_windows(enrolled_on: np.ndarray, year: int | np.ndarray) -> tuple[np.ndarray, ...]:
-    """:func:`followup_window` of each of ``enrolled_on`` (``datetime64[D]``)."""
-    return (
-        _add_months(enrolled_on, 12 * (year - 1)),
-        _add_months(enrolled_on, 12 * year) - ONE_DAY,
-    )
-
-
 def _complete_followup_years(enrolled_on: np.ndarray, period_end: date) -> np.ndarray:
-    """:func:`complete_followup_years` of each of ``enrolled_on`` (``datetime64[D]``)."""
-    end = np.datetime64(period_end, "D")
-    years = np.zeros(len(enrolled_on), dtype=np.int64)
-    while (complete := _followup_windows(enrolled_on, years + 1)[1] <= end).any():
-        years += complete
-    return years
+    """:func:`complete_followup_years` of each of ``enrolled_on`` (``datetime64[D]``, on or
+    before ``period_end``).
+
+    Year *k* ends the day before ``enrolled_on + 12k months``, which falls in the year *k*
+    after enrolment; so the last complete year is the year of the day after the period end
+    less the year of enrolment, less one if the anniversary of enrolment in that year is
+    after that day.
+    """
+    after = np.datetime64(period_end + timedelta(days=1), "D")
+    enrolled_year = enrolled_on.astype("datetime64[Y]").astype(np.int64)
+    years = after.astype("datetime64[Y]").astype(np.int64) - enrolled_year
+    return years - (_add_months(enrolled_on, 12 * years) > after)
 
 
-def _windows(
-    enrolments: _Enrolments, ytd_start: date, period_end: date
+def _windows_of_rows(
+    enrolments: _Enrolments,
+    enrolment: np.ndarray,
+    day: np.ndarray,
+    ytd_start: date,
+    period_end: date,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day (``datetime64[ns]``), enrolment × window code (baseline, year 1,
-    2, …, ytd); ``NaT`` where the enrolment has no such window."""
-    days = enrolments.enrolled_on
-    windows = [(_add_months(days, -12), days - ONE_DAY)]
-    for year in range(1, int(enrolments.full_years.max()) + 1):
-        complete = enrolments.full_years >= year
-        windows.append(
-            tuple(np.where(complete, bound, NAT) for bound in _followup_windows(days, year))
-        )
-    windows.append(
-        (np.maximum(days, np.datetime64(ytd_start, "D")), np.full_like(days, period_end))
+    """The windows containing each row (its ``enrolment`` and posting ``day``, a date):
+    ``(entry, window code)`` pairs, in row order and window code order (baseline, year 1, 2,
+    …, ytd).
+
+    The baseline and the follow-up years follow one another without gap or overlap: window
+    ``j`` (0 the baseline, ``k`` year *k*) runs from ``enrolled_on + 12(j−1) months`` to the
+    day before window ``j + 1`` starts. So a row's window is the last of its enrolment's
+    window starts on or before its day; only the baseline and the complete years count. The
+    ytd may overlap them; it comes last.
+    """
+    days = day.astype("datetime64[D]").astype(np.int64)
+    full_years = enrolments.full_years
+    n_starts = int(full_years.max()) + 2  # the baseline, each complete year, the next year
+    months = 12 * (np.arange(n_starts) - 1)
+    starts = _add_months(enrolments.enrolled_on[:, None], months).astype(np.int64)
+    # One binary search for all rows: each enrolment's window starts and its rows' days are
+    # shifted into a range of days of the enrolment's own, above the previous enrolment's.
+    low = days.min(initial=starts.min())
+    span = days.max(initial=starts.max()) - low + 1
+    shift = np.arange(len(starts)) * span - low
+    found = np.searchsorted((starts + shift[:, None]).ravel(), days + shift[enrolment], "right")
+    window = found - enrolment * n_starts - 1
+    in_window = (window >= 0) & (window <= full_years[enrolment])
+    ytd_first = np.maximum(enrolments.enrolled_on, np.datetime64(ytd_start, "D"))
+    in_ytd = (days >= ytd_first.astype(np.int64)[enrolment]) & (
+        days <= np.datetime64(period_end, "D").astype(np.int64)
     )
-    first = np.stack([first for first, _ in windows], axis=1)
-    last = np.stack([last for _, last in windows], axis=1)
-    return first.astype("datetime64[ns]"), last.astype("datetime64[ns]")
+    # Row-major: each row's window, then its ytd.
+    inside = np.flatnonzero(np.stack([in_window, in_ytd], axis=1))
+    entry = inside // 2
+    return entry, np.where(inside % 2 == 1, n_starts - 1, window[entry])
 
 
 def _spend(
@@ -300,7 +319,8 @@ def _spend(
     # Each row's sector through its budget line (a sentinel answers for rows without one).
     sector_of_line = positions_in(ctx.tables.line_sector, sectors)
     sector = np.append(sector_of_line, -1)[ledger.line_code]
-    rows = np.flatnonzero((person >= 0) & (sector >= 0))
+    # (Rows without a posting day are in no window.)
+    rows = np.flatnonzero((person >= 0) & (sector >= 0) & ~np.isnat(ledger.posting_date))
     # The ledger rows of each pair: rows grouped by person (ledger order kept), pair by pair.
     # (As 16-bit integers when they fit: numpy sorts those stably by radix sort, in linear time.)
     sort_key = person[rows]
@@ -318,11 +338,11 @@ def _spend(
     sector = sector[row]
 
     # Each row once per window of its enrolment that contains it, in window code order.
-    first, last = _windows(enrolments, ctx.period.ytd_start, ctx.period.end)
-    inside = (day[:, None] >= first[enrolment]) & (day[:, None] <= last[enrolment])
-    entry, window = np.nonzero(inside)
+    entry, window = _windows_of_rows(
+        enrolments, enrolment, day, ctx.period.ytd_start, ctx.period.end
+    )
     # Keys ordered as (enrolment_id, window name, sector name) strings sort.
-    n_windows, n_sectors = first.shape[1], len(sectors)
+    n_windows, n_sectors = int(enrolments.full_years.max()) + 2, len(sectors)
     names = [BASELINE, *(str(year) for year in range(1, n_windows - 1)), YTD]
     window_rank, window_of_rank = _string_ranks(names)
     sector_rank, sector_of_rank = _string_ranks(sectors)
@@ -406,45 +426,68 @@ class _Sums:
     all_persons: int
 
 
-def _sums(cs: _CrossSector, selections: list[np.ndarray]) -> list[_Sums]:
+def _sums(cs: _CrossSector, selections: dict[str, np.ndarray]) -> dict[str, _Sums]:
     """Aggregate the spend of several selections of enrolments (one group-by for all): of each
-    enrolment, selection ``i`` takes the spend of window code ``selections[i][enrolment]``
-    (none if ``NOT_CHOSEN``). Every sector and every solution of a selection is present."""
+    enrolment, selection ``name`` takes the spend of window code
+    ``selections[name][enrolment]`` (none if ``NOT_CHOSEN``). Every sector and every solution
+    of a selection is present."""
     n_solutions, n_sectors = len(cs.solutions), len(cs.sectors)
-    # Keys ordered as (solution, sector) strings sort (see group_sums).
+    n_persons = len(cs.person_ids)
+    # Selection × enrolment: the window code taken, or NOT_CHOSEN.
+    chosen = np.array(list(selections.values()))
+    # The spend rows of each selection, selection by selection (spend order kept within each).
+    selection, rows = np.nonzero(chosen[:, cs.spend_enrolment] == cs.spend_window)
+    # Keys ordered as (solution, sector) strings sort (see group_sums), each selection's keys
+    # in a range of their own above the previous selection's.
     sector_rank, sector_of_rank = _string_ranks(cs.sectors)
-    result = []
-    for window in selections:
-        rows = cs.spend_window == window[cs.spend_enrolment]
-        solution = cs.solution[cs.spend_enrolment[rows]]
-        keys = solution * n_sectors + sector_rank[cs.spend_sector[rows]]
-        key, total = group_sums(keys, cs.spend_amount[rows])
-        cell = (key // n_sectors, sector_of_rank[key % n_sectors])
-        cells = np.zeros((n_solutions, n_sectors))
-        cells[cell] = total
-        has_spend = np.zeros((n_solutions, n_sectors), dtype=bool)
-        has_spend[cell] = True
-        chosen = window != NOT_CHOSEN
-        units = np.bincount(cs.solution[chosen], minlength=n_solutions)
+    solution = selection * n_solutions + cs.solution[cs.spend_enrolment[rows]]
+    keys = solution * n_sectors + sector_rank[cs.spend_sector[rows]]
+    key, total = _group_sums_by_part(selection, keys, cs.spend_amount[rows], len(selections))
+    cells = np.zeros((len(selections), n_solutions, n_sectors))
+    cells.reshape(-1, n_sectors)[key // n_sectors, sector_of_rank[key % n_sectors]] = total
+    result = {}
+    for name, window, selected in zip(selections, chosen, cells, strict=True):
+        is_chosen = window != NOT_CHOSEN
+        units = np.bincount(cs.solution[is_chosen], minlength=n_solutions)
         present = np.flatnonzero(units)
-        table = cells[present]
-        pair = chosen[cs.person_enrolment]
-        person = cs.person_code[pair]
-        combos = np.unique(cs.solution[cs.person_enrolment[pair]] * len(cs.person_ids) + person)
-        persons = np.bincount(combos // max(len(cs.person_ids), 1), minlength=n_solutions)
-        result.append(
-            _Sums(
-                total=float(table.sum()),
-                by_sector=table.sum(axis=0),
-                solutions=[cs.solutions[s] for s in present],
-                by_solution=table,
-                units=units[present],
-                persons=persons[present],
-                all_units=int(chosen.sum()),
-                all_persons=len(np.unique(person)),
-            )
+        table = selected[present]
+        # Distinct persons by marking them (solution × person), once per solution and overall.
+        pair = is_chosen[cs.person_enrolment]
+        seen = np.zeros((n_solutions, n_persons), dtype=bool)
+        seen[cs.solution[cs.person_enrolment[pair]], cs.person_code[pair]] = True
+        result[name] = _Sums(
+            total=float(table.sum()),
+            by_sector=table.sum(axis=0),
+            solutions=[cs.solutions[s] for s in present],
+            by_solution=table,
+            units=units[present],
+            persons=seen.sum(axis=1)[present],
+            all_units=int(is_chosen.sum()),
+            all_persons=int(seen.any(axis=0).sum()),
         )
     return result
+
+
+def _group_sums_by_part(
+    part: np.ndarray, keys: np.ndarray, values: np.ndarray, n_parts: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The :func:`~noegletal.indicators._common.group_sums` of each part's rows taken on their
+    own, in two calls at most rather than one per part. ``part`` is ascending and each part's
+    keys lie above the previous part's.
+
+    group_sums adds with ``np.add.reduceat`` when the keys are sorted and no value is NaN, else
+    Kahan-compensated; so the parts that would take one way are summed together, those that
+    would take the other way together: each group's sum then adds the same rows the same way.
+    """
+    unsorted = part[1:][keys[1:] < keys[:-1]]
+    compensated = np.zeros(n_parts, dtype=bool)
+    compensated[unsorted] = True
+    compensated[part[np.isnan(values)]] = True
+    rows = compensated[part]
+    sums = [group_sums(keys[take], values[take]) for take in (rows, ~rows) if take.any()]
+    if not sums:
+        return keys, values
+    return np.concatenate([key for key, _ in sums]), np.concatenate([total for _, total in sums])
 
 
 def _sector_map(sectors: list[str], values: np.ndarray) -> dict[str, float]:
@@ -511,6 +554,25 @@ def _latest(cs: _CrossSector) -> np.ndarray:
     return _with_years(cs, 1, cs.full_years)
 
 
+def _window_sums(ctx: Context) -> dict[str, _Sums]:
+    """The spend of every selection the indicators read, aggregated together once per
+    context: every enrolment's baseline (``baseline``); each complete follow-up year of the
+    enrolments that have completed it (``"1"``, ``"2"``, …); every enrolment's ytd (``ytd``);
+    each enrolment's latest complete year (``latest``) and, of the same enrolments, the
+    baseline it is compared with (``compared baseline``)."""
+
+    def aggregate() -> dict[str, _Sums]:
+        cs = _cross_sector(ctx)
+        selections = {BASELINE: _every(cs, BASELINE_WINDOW)}
+        selections.update({str(k): _with_years(cs, k, k) for k in range(1, cs.ytd_window)})
+        selections[YTD] = _every(cs, cs.ytd_window)
+        selections[LATEST] = _latest(cs)
+        selections[COMPARED_BASELINE] = _with_years(cs, 1, BASELINE_WINDOW)
+        return _sums(cs, selections)
+
+    return ctx.memo("cross_sector.sums", aggregate)
+
+
 def _note(cs: _CrossSector, text: str) -> str:
     return " ".join([text, *[f"Note: {n}." for n in cs.notes]])
 
@@ -534,7 +596,7 @@ def baseline(ctx: Context) -> Result:
     persons, kr and kr per enrolled unit (enrolment).
     """
     cs = _cross_sector(ctx)
-    (sums,) = _sums(cs, [_every(cs, BASELINE_WINDOW)])
+    sums = _window_sums(ctx)[BASELINE]
     breakdown, basis = _breakdown(sums, cs.sectors)
     units = len(cs.full_years)
     return Result(
@@ -576,23 +638,23 @@ def followup(ctx: Context) -> Result:
     """
     cs = _cross_sector(ctx)
     with_year = int((cs.full_years >= 1).sum())
-    windows = {str(k): _with_years(cs, k, k) for k in range(1, cs.ytd_window)}
-    windows[YTD] = _every(cs, cs.ytd_window)
-    *per_window, latest = _sums(cs, [*windows.values(), _latest(cs)])
+    window_sums = _window_sums(ctx)
+    windows = [*(str(k) for k in range(1, cs.ytd_window)), YTD]
     years: dict[str, dict] = {}
     years_basis: dict[str, dict] = {}
     table: list[dict] = []
-    for window, sums in zip(windows, per_window, strict=True):
+    for window in windows:
+        sums = window_sums[window]
         years[window] = {"sector": _sector_map(cs.sectors, sums.by_sector)}
         years_basis[window] = {"sector": dict.fromkeys(cs.sectors, sums.all_units)}
         table += _per_unit_rows(sums, cs.sectors, window=window)
     value = None
     reason = None
     if with_year:
-        sums = latest
+        sums = window_sums[LATEST]
         breakdown, basis = _breakdown(sums, cs.sectors)
         value, units = sums.total, sums.all_units
-        table += _per_unit_rows(sums, cs.sectors, window="latest")
+        table += _per_unit_rows(sums, cs.sectors, window=LATEST)
     else:
         breakdown, basis = {}, {}
         units = 0
@@ -624,11 +686,8 @@ def _comparison(ctx: Context) -> tuple[_CrossSector, _Sums, _Sums]:
             f"no enrolment has a full 12-month follow-up year by {ctx.period.end}, "
             "so there is nothing to compare with the baseline"
         )
-    before, after = ctx.memo(
-        "cross_sector.comparison",
-        lambda: _sums(cs, [_with_years(cs, 1, BASELINE_WINDOW), _latest(cs)]),
-    )
-    return cs, before, after
+    sums = _window_sums(ctx)
+    return cs, sums[COMPARED_BASELINE], sums[LATEST]
 
 
 def _change_result(ctx: Context, text: str) -> Result:
