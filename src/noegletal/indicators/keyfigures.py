@@ -37,9 +37,31 @@ FIGURES = (
 )
 
 
+def _areas(ctx: Context) -> tuple[np.ndarray, list[str]]:
+    """``ctx.codes("area")``: each measure's area code and the areas in order of first
+    appearance.
+
+    When every measure is a children's or an adults' one (as validation ensures), the codes
+    follow from the masks of the two areas, which other modules compute anyway; factorising
+    the strings costs more.
+    """
+
+    def compute() -> tuple[np.ndarray, list[str]]:
+        children, adults = ctx.is_children, ctx.is_adults
+        if not len(children) or not (children | adults).all():
+            return ctx.codes("area")
+        if children[0]:
+            areas, second = ["children", "adults"], adults
+        else:
+            areas, second = ["adults", "children"], children
+        return second.astype(np.int64), areas if second.any() else areas[:1]
+
+    return ctx.memo("fp6.areas", compute)
+
+
 def _in_area(ctx: Context, area: str) -> np.ndarray:
     """Mask of the measures of ``area``."""
-    codes, areas = ctx.codes("area")
+    codes, areas = _areas(ctx)
     return codes == areas.index(area) if area in areas else np.zeros(len(codes), dtype=bool)
 
 
@@ -48,7 +70,7 @@ def _pairs(ctx: Context) -> tuple[np.ndarray, list[tuple[str, str]]]:
     in order of first appearance (the order of ``groupby(..., sort=False)``)."""
 
     def compute() -> tuple[np.ndarray, list[tuple[str, str]]]:
-        area, areas = ctx.codes("area")
+        area, areas = _areas(ctx)
         measure, measures = ctx.codes("measure_type")
         group, keys = pd.factorize(area * len(measures) + measure)
         pairs = [(areas[k // len(measures)], measures[k % len(measures)]) for k in keys]
@@ -334,7 +356,7 @@ def progression(ctx: Context) -> Result:
     good = ended & ctx.interventions["end_reason"].isin(PROGRESSION_REASONS).to_numpy()
     value = ratio(int(good.sum()), int(ended.sum()), "ended measures")
     by_area, basis_area = {}, {}
-    for area in sorted(ctx.codes("area")[1]):
+    for area in sorted(_areas(ctx)[1]):
         in_area = ended & _in_area(ctx, area)
         if in_area.any():
             by_area[area] = int(good[in_area].sum()) / int(in_area.sum())
