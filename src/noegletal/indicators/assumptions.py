@@ -95,14 +95,14 @@ def _line_volumes(ctx: Context) -> _Lines:
     budget = ctx.tables.budget
     if "budget_full_year_persons" not in budget or "budget_avg_cost" not in budget:
         raise MissingInput("budget has no budget_full_year_persons/budget_avg_cost columns")
-    row = (
-        (budget["year"].to_numpy() == year)
-        & budget["budget_full_year_persons"].notna().to_numpy()
-        & budget["budget_avg_cost"].notna().to_numpy()
-    )
+    # Each column read once, as an array: the tables are small, pandas' overhead is not.
+    full_year_persons = budget["budget_full_year_persons"].to_numpy()
+    avg_cost = budget["budget_avg_cost"].to_numpy()
+    row = (budget["year"].to_numpy() == year) & pd.notna(full_year_persons) & pd.notna(avg_cost)
     lines = ctx.tables.budget_lines
-    line_types = dict(zip(lines["budget_line"], lines["measure_types"], strict=True))
-    line_area = dict(zip(lines["budget_line"], lines["area"], strict=True))
+    names = lines["budget_line"].tolist()
+    line_types = dict(zip(names, lines["measure_types"].tolist(), strict=True))
+    line_area = dict(zip(names, lines["area"].tolist(), strict=True))
     first, last = ctx.period.ytd_start, ctx.period.end
     days = ctx.days_active(first, last) / ((last - first).days + 1)
     active = days > 0
@@ -114,8 +114,8 @@ def _line_volumes(ctx: Context) -> _Lines:
     records = []
     for line, qb, pb in zip(
         budget["budget_line"].to_numpy()[row],
-        budget["budget_full_year_persons"].to_numpy()[row],
-        budget["budget_avg_cost"].to_numpy()[row],
+        full_year_persons[row],
+        avg_cost[row],
         strict=True,
     ):
         types = split_list(line_types[line]) if line in line_types else []
