@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -64,37 +65,57 @@ def decompose(qa: float, pa: float, qb: float, pb: float) -> Decomposition:
     return Decomposition(volume, price, total - volume - price, total)
 
 
+class _Lines(NamedTuple):
+    """The budget lines with Qb and Pb in the period's year, sorted by name, as columns (one
+    entry per line): cheaper to read than a frame, which the indicators would index again and
+    again."""
+
+    budget_line: np.ndarray  # object: str
+    area: np.ndarray  # object: str
+    qa: np.ndarray
+    qb: np.ndarray
+    pa: np.ndarray  # NaN where Qa = 0
+    pb: np.ndarray
+    spend: np.ndarray  # annualised
+    persons: np.ndarray  # int64
+
+
 def line_volumes(ctx: Context) -> pd.DataFrame:
     """One row per budget line with Qb and Pb in the period's year: ``qa``, ``qb``, ``pa``,
     ``pb``, ``spend`` (annualised), ``area``, ``persons``."""
-    return ctx.memo("fp4.line_volumes", lambda: _line_volumes(ctx))
+    return pd.DataFrame(_lines(ctx)._asdict())
 
 
-def _line_volumes(ctx: Context) -> pd.DataFrame:
+def _lines(ctx: Context) -> _Lines:
+    return ctx.memo("fp4.lines", lambda: _line_volumes(ctx))
+
+
+def _line_volumes(ctx: Context) -> _Lines:
     year = ctx.period.year
     budget = ctx.tables.budget
     if "budget_full_year_persons" not in budget or "budget_avg_cost" not in budget:
         raise MissingInput("budget has no budget_full_year_persons/budget_avg_cost columns")
-    row = (
-        (budget["year"].to_numpy() == year)
-        & budget["budget_full_year_persons"].notna().to_numpy()
-        & budget["budget_avg_cost"].notna().to_numpy()
-    )
+    # Each column read once, as an array: the tables are small, pandas' overhead is not.
+    full_year_persons = budget["budget_full_year_persons"].to_numpy()
+    avg_cost = budget["budget_avg_cost"].to_numpy()
+    row = (budget["year"].to_numpy() == year) & pd.notna(full_year_persons) & pd.notna(avg_cost)
     lines = ctx.tables.budget_lines
-    line_types = dict(zip(lines["budget_line"], lines["measure_types"], strict=True))
-    line_area = dict(zip(lines["budget_line"], lines["area"], strict=True))
+    names = lines["budget_line"].tolist()
+    line_types = dict(zip(names, lines["measure_types"].tolist(), strict=True))
+    line_area = dict(zip(names, lines["area"].tolist(), strict=True))
     first, last = ctx.period.ytd_start, ctx.period.end
     days = ctx.days_active(first, last) / ((last - first).days + 1)
     active = days > 0
-    spend = (ctx.spend_by_line(first, last) * ctx.period.annualisation_factor()).to_dict()
+    spend = ctx.spend_by_line(first, last).to_dict()
+    factor = ctx.period.annualisation_factor()
     # Measure types as integer codes: comparing codes is far cheaper than strings.
     measure, measure_names = ctx.codes("measure_type")
     in_area = {"children": ctx.is_children, "adults": ctx.is_adults}  # measures' only areas
     records = []
     for line, qb, pb in zip(
         budget["budget_line"].to_numpy()[row],
-        budget["budget_full_year_persons"].to_numpy()[row],
-        budget["budget_avg_cost"].to_numpy()[row],
+        full_year_persons[row],
+        avg_cost[row],
         strict=True,
     ):
         types = split_list(line_types[line]) if line in line_types else []
@@ -103,33 +124,57 @@ def _line_volumes(ctx: Context) -> pd.DataFrame:
         of_types = np.array([name in types for name in measure_names], dtype=bool)
         mask = of_types[measure] & in_area.get(line_area[line], False)
         qa = float(days[mask].sum())
-        line_spend = float(spend.get(line, 0.0))
+        line_spend = float(spend.get(line, 0.0) * factor)
         records.append(
-            {
-                "budget_line": line,
-                "area": line_area[line],
-                "qa": qa,
-                "qb": float(qb),
-                "pa": line_spend / qa if qa > 0 else np.nan,
-                "pb": float(pb),
-                "spend": line_spend,
-                "persons": ctx.distinct_persons(mask & active),
-            }
+            (
+                line,
+                line_area[line],
+                qa,
+                float(qb),
+                line_spend / qa if qa > 0 else np.nan,
+                float(pb),
+                line_spend,
+                ctx.distinct_persons(mask & active),
+            )
         )
     if not records:
         raise MissingInput(f"no budget line has volume and price assumptions for {year}")
-    records.sort(key=lambda record: record["budget_line"])  # a stable sort
-    return pd.DataFrame(records)
+    records.sort(key=lambda record: record[0])  # by budget line, a stable sort
+    line, area, qa, qb, pa, pb, spend, persons = zip(*records, strict=True)
+    return _Lines(
+        np.array(line, dtype=object),
+        np.array(area, dtype=object),
+        np.array(qa),
+        np.array(qb),
+        np.array(pa),
+        np.array(pb),
+        np.array(spend),
+        np.array(persons, dtype=np.int64),
+    )
 
 
-def _by_line(frame: pd.DataFrame, column: str) -> dict:
-    return series_dict(dict(zip(frame["budget_line"], frame[column], strict=True)))
+def _area_sums(ctx: Context) -> pd.DataFrame:
+    """Σ Qa and Σ Qb per area (index: the areas, sorted)."""
+
+    def compute() -> pd.DataFrame:
+        lines = _lines(ctx)
+        # pandas' group-by sum (compensated summation), as the published figures have always
+        # been summed; one group-by serves both columns.
+        return pd.DataFrame({"qa": lines.qa, "qb": lines.qb}).groupby(lines.area).sum()
+
+    return ctx.memo("fp4.area_sums", compute)
 
 
-def _by_line_and_area(frame: pd.DataFrame, column: str) -> dict:
+def _by_line(lines: _Lines, values: np.ndarray) -> dict:
+    return series_dict(dict(zip(lines.budget_line, values.tolist(), strict=True)))
+
+
+def _by_line_and_area(ctx: Context, column: str) -> dict:
+    """``column`` (``qa`` or ``qb``) per budget line and summed per area."""
+    lines = _lines(ctx)
     return {
-        "budget_line": _by_line(frame, column),
-        "area": series_dict(frame.groupby("area")[column].sum()),
+        "budget_line": _by_line(lines, getattr(lines, column)),
+        "area": series_dict(_area_sums(ctx)[column]),
     }
 
 
@@ -145,12 +190,11 @@ def _note(ctx: Context) -> str:
 def volume_actual(ctx: Context) -> Result:
     """Qa per line: full-year persons of the line's measure types in the year (ytd for
     part-years, annualised to the year)."""
-    frame = line_volumes(ctx)
     return Result(
         "",
-        float(frame["qa"].sum()),
+        float(_lines(ctx).qa.sum()),
         "full_year_persons",
-        breakdown=_by_line_and_area(frame, "qa"),
+        breakdown=_by_line_and_area(ctx, "qa"),
         note=_note(ctx),
     )
 
@@ -160,29 +204,27 @@ def volume_actual(ctx: Context) -> Result:
 )
 def volume_budget(ctx: Context) -> Result:
     """Qb per line: ``budget_full_year_persons``."""
-    frame = line_volumes(ctx)
     return Result(
         "",
-        float(frame["qb"].sum()),
+        float(_lines(ctx).qb.sum()),
         "full_year_persons",
-        breakdown=_by_line_and_area(frame, "qb"),
+        breakdown=_by_line_and_area(ctx, "qb"),
         note=_note(ctx),
     )
 
 
-def _average(frame: pd.DataFrame, amount: pd.Series, volume: str) -> tuple[float, dict]:
+def _average(areas: np.ndarray, amounts: np.ndarray, volumes: np.ndarray) -> tuple[float, dict]:
     """Weighted average Σ amount / Σ volume, in total and per area."""
-    total_volume = frame[volume].sum()
+    total_volume = volumes.sum()
     if total_volume <= 0:
         raise MissingInput("no full-year persons on the lines with assumptions")
     by_area = {}
-    areas, volumes, amounts = frame["area"].to_numpy(), frame[volume].to_numpy(), amount.to_numpy()
     for area in sorted(set(areas)):  # the order of groupby("area")
         part = areas == area
         v = volumes[part].sum()
         if v > 0:
             by_area[area] = float(amounts[part].sum() / v)
-    return float(amount.sum() / total_volume), by_area
+    return float(amounts.sum() / total_volume), by_area
 
 
 def _persons_basis(lines: list[str], areas: list[str], persons: list[int]) -> dict:
@@ -205,17 +247,16 @@ def avg_cost_actual(ctx: Context) -> Result:
 
     The total and the areas' values are weighted: Σ spend / Σ Qa.
     """
-    frame = line_volumes(ctx)
-    total, by_area = _average(frame, frame["spend"], "qa")
-    lines = _by_line(frame, "pa")
+    lines = _lines(ctx)
+    total, by_area = _average(lines.area, lines.spend, lines.qa)
     return Result(
         "",
         total,
         "kr_per_person",
-        breakdown={"budget_line": lines, "area": by_area},
-        basis=int(frame["persons"].sum()),
+        breakdown={"budget_line": _by_line(lines, lines.pa), "area": by_area},
+        basis=int(lines.persons.sum()),
         breakdown_basis=_persons_basis(
-            frame["budget_line"].tolist(), frame["area"].tolist(), frame["persons"].tolist()
+            lines.budget_line.tolist(), lines.area.tolist(), lines.persons.tolist()
         ),
         note=_note(ctx),
     )
@@ -231,16 +272,13 @@ def avg_cost_budget(ctx: Context) -> Result:
 
     The total and the areas' values are weighted: Σ Qb·Pb / Σ Qb.
     """
-    frame = line_volumes(ctx)
-    total, by_area = _average(frame, frame["qb"] * frame["pb"], "qb")
+    lines = _lines(ctx)
+    total, by_area = _average(lines.area, lines.qb * lines.pb, lines.qb)
     return Result(
         "",
         total,
         "kr_per_person",
-        breakdown={
-            "budget_line": _by_line(frame, "pb"),
-            "area": by_area,
-        },
+        breakdown={"budget_line": _by_line(lines, lines.pb), "area": by_area},
         note=_note(ctx),
     )
 
@@ -252,11 +290,11 @@ def _effects(ctx: Context) -> dict[str, list]:
 def _compute_effects(ctx: Context) -> dict[str, list]:
     """The lines with activity (Qa > 0), as columns: those of :func:`line_volumes` and the
     :class:`Decomposition` fields."""
-    frame = line_volumes(ctx)
-    active = frame["qa"].to_numpy() > 0
+    lines = _lines(ctx)
+    active = lines.qa > 0
     if not active.any():
         raise MissingInput("no line with assumptions had any activity")
-    columns = {name: frame[name].to_numpy()[active].tolist() for name in frame.columns}
+    columns = {name: values[active].tolist() for name, values in lines._asdict().items()}
     parts = [
         decompose(*values)
         for values in zip(columns["qa"], columns["pa"], columns["qb"], columns["pb"], strict=True)

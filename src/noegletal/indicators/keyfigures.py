@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -35,9 +37,31 @@ FIGURES = (
 )
 
 
+def _areas(ctx: Context) -> tuple[np.ndarray, list[str]]:
+    """``ctx.codes("area")``: each measure's area code and the areas in order of first
+    appearance.
+
+    When every measure is a children's or an adults' one (as validation ensures), the codes
+    follow from the masks of the two areas, which other modules compute anyway; factorising
+    the strings costs more.
+    """
+
+    def compute() -> tuple[np.ndarray, list[str]]:
+        children, adults = ctx.is_children, ctx.is_adults
+        if not len(children) or not (children | adults).all():
+            return ctx.codes("area")
+        if children[0]:
+            areas, second = ["children", "adults"], adults
+        else:
+            areas, second = ["adults", "children"], children
+        return second.astype(np.int64), areas if second.any() else areas[:1]
+
+    return ctx.memo("fp6.areas", compute)
+
+
 def _in_area(ctx: Context, area: str) -> np.ndarray:
     """Mask of the measures of ``area``."""
-    codes, areas = ctx.codes("area")
+    codes, areas = _areas(ctx)
     return codes == areas.index(area) if area in areas else np.zeros(len(codes), dtype=bool)
 
 
@@ -46,7 +70,7 @@ def _pairs(ctx: Context) -> tuple[np.ndarray, list[tuple[str, str]]]:
     in order of first appearance (the order of ``groupby(..., sort=False)``)."""
 
     def compute() -> tuple[np.ndarray, list[tuple[str, str]]]:
-        area, areas = ctx.codes("area")
+        area, areas = _areas(ctx)
         measure, measures = ctx.codes("measure_type")
         group, keys = pd.factorize(area * len(measures) + measure)
         pairs = [(areas[k // len(measures)], measures[k % len(measures)]) for k in keys]
@@ -55,22 +79,41 @@ def _pairs(ctx: Context) -> tuple[np.ndarray, list[tuple[str, str]]]:
     return ctx.memo("fp6.pairs", compute)
 
 
-def _measure_groups(ctx: Context) -> list[tuple[str, str, np.ndarray]]:
-    """Row positions of each (area, measure type) of ``MEASURE_TYPES_BY_AREA`` that has
-    measures, in that order; a group's rows are in their original order, so every sum is the
-    one a boolean filter would give."""
+def _measure_groups(ctx: Context) -> list[tuple[str, str, int, np.ndarray]]:
+    """Group code (:func:`_pairs`) and row positions of each (area, measure type) of
+    ``MEASURE_TYPES_BY_AREA`` that has measures, in that order; a group's rows are in their
+    original order, so every sum is the one a boolean filter would give."""
 
-    def compute() -> list[tuple[str, str, np.ndarray]]:
+    def compute() -> list[tuple[str, str, int, np.ndarray]]:
         group, pairs = _pairs(ctx)
         number = {pair: i for i, pair in enumerate(pairs)}
         return [
-            (area, measure, np.flatnonzero(group == number[(area, measure)]))
+            (
+                area,
+                measure,
+                number[(area, measure)],
+                np.flatnonzero(group == number[(area, measure)]),
+            )
             for area, types in MEASURE_TYPES_BY_AREA.items()
             for measure in types
             if (area, measure) in number
         ]
 
     return ctx.memo("fp6.measure_groups", compute)
+
+
+def _distinct_per_group(ctx: Context, mask: np.ndarray) -> list[int]:
+    """Number of distinct persons among the measures selected by ``mask`` in each
+    (area, measure type) group, by group code (:func:`_pairs`)."""
+    group, pairs = _pairs(ctx)
+    # One sort of (group, person) keys rather than an np.unique per group (numpy's unique
+    # hashes, which costs far more than sorting a few thousand integers). Person codes start
+    # at -1 (no person id), hence the shift by one.
+    width = len(ctx.persons) + 1
+    keys = np.sort(group[mask] * width + ctx.person_code[mask] + 1)
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return np.bincount(keys[first] // width, minlength=len(pairs)).tolist()
 
 
 def _measure_figures(ctx: Context, period: Period) -> list[dict]:
@@ -81,15 +124,14 @@ def _measure_figures(ctx: Context, period: Period) -> list[dict]:
 
 
 def _figures(ctx: Context, period: Period) -> list[dict]:
-    active_end = ctx.active_on(period.end)
     days = ctx.days_active(period.start, period.end)
     fyp = days / period.days
     cost = ctx.commitment(period.start, period.end)
-    person = ctx.person_code
+    persons_end = _distinct_per_group(ctx, ctx.active_on(period.end))
+    unique_persons = _distinct_per_group(ctx, days > 0)
     rows = []
-    for area, measure, at in _measure_groups(ctx):
-        in_period = days[at] > 0
-        if not in_period.any():
+    for area, measure, number, at in _measure_groups(ctx):
+        if not unique_persons[number]:  # no measure of the group is active in the period
             continue
         fyp_sum = float(fyp[at].sum())
         cost_sum = float(cost[at].sum())
@@ -97,8 +139,8 @@ def _figures(ctx: Context, period: Period) -> list[dict]:
             {
                 "area": area,
                 "measure_type": measure,
-                "persons_end": int(np.unique(person[at[active_end[at]]]).size),
-                "unique_persons": int(np.unique(person[at[in_period]]).size),
+                "persons_end": persons_end[number],
+                "unique_persons": unique_persons[number],
                 "full_year_persons": fyp_sum,
                 "commitment_cost": cost_sum,
                 "avg_cost_per_fyp": cost_sum / fyp_sum if fyp_sum else None,
@@ -202,14 +244,20 @@ def age_bands(ctx: Context) -> Result:
     """
     day = ctx.period.end
     active = ctx.active_on(day)
-    ages = ctx.ages_on(day)
+    # Birth dates as day numbers, whatever the column's time unit.
+    birth = ctx.interventions["birth_date"].to_numpy().astype("datetime64[D]").view(np.int64)
+    width = len(ctx.persons) + 1  # person codes start at -1 (no person id)
     breakdown: dict[str, dict] = {}
     for area, bands in AGE_BANDS.items():
         mask = active & _in_area(ctx, area)
-        # A person's age is the highest among their measures (birth dates may disagree).
-        persons, person = np.unique(ctx.person_code[mask], return_inverse=True)
-        oldest = np.full(len(persons), np.iinfo(np.int64).min)
-        np.maximum.at(oldest, person, ages[mask])
+        person = ctx.person_code[mask] + 1
+        # A person's age is the highest among their measures (birth dates may disagree): the
+        # age of the earliest birth date. Ages are then computed for the persons only.
+        earliest = np.full(width, np.iinfo(np.int64).max)
+        np.minimum.at(earliest, person, birth[mask])
+        seen = np.zeros(width, dtype=bool)
+        seen[person] = True
+        oldest = _age_on(earliest[seen].view("datetime64[D]"), day)
         counts = {}
         covered = np.zeros(len(oldest), dtype=bool)
         for label, lo, hi in bands:
@@ -221,6 +269,20 @@ def age_bands(ctx: Context) -> Result:
         breakdown[area] = {"age_band": counts}
     total = ctx.distinct_persons(active)
     return Result("", total, "persons", breakdown={"area": breakdown})
+
+
+def _age_on(birth: np.ndarray, day: date) -> np.ndarray:
+    """Age in whole years on ``day`` of each birth date (``datetime64[D]``), as
+    :meth:`Context.ages_on` computes it."""
+    year = birth.astype("datetime64[Y]")
+    month = birth.astype("datetime64[M]")
+    # Month (1-12) and day of month (1-31) of each birth date.
+    birth_month = (month - year.astype("datetime64[M]")).astype(np.int64) + 1
+    birth_day = (birth - month.astype("datetime64[D]")).astype(np.int64) + 1
+    before_birthday = (birth_month > day.month) | (
+        (birth_month == day.month) & (birth_day > day.day)
+    )
+    return day.year - (year.astype(np.int64) + 1970) - before_birthday
 
 
 def cost_band(amount: float) -> str:
@@ -294,7 +356,7 @@ def progression(ctx: Context) -> Result:
     good = ended & ctx.interventions["end_reason"].isin(PROGRESSION_REASONS).to_numpy()
     value = ratio(int(good.sum()), int(ended.sum()), "ended measures")
     by_area, basis_area = {}, {}
-    for area in sorted(ctx.codes("area")[1]):
+    for area in sorted(_areas(ctx)[1]):
         in_area = ended & _in_area(ctx, area)
         if in_area.any():
             by_area[area] = int(good[in_area].sum()) / int(in_area.sum())
