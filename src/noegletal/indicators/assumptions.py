@@ -32,7 +32,7 @@ from noegletal.indicators._common import series_dict
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 
-__all__ = ["Decomposition", "decompose", "line_volumes"]
+__all__ = ["Decomposition", "decompose"]
 
 ORE = Decimal("0.01")
 
@@ -78,12 +78,6 @@ class _Lines(NamedTuple):
     pb: np.ndarray
     spend: np.ndarray  # annualised
     persons: np.ndarray  # int64
-
-
-def line_volumes(ctx: Context) -> pd.DataFrame:
-    """One row per budget line with Qb and Pb in the period's year: ``qa``, ``qb``, ``pa``,
-    ``pb``, ``spend`` (annualised), ``area``, ``persons``."""
-    return pd.DataFrame(_lines(ctx)._asdict())
 
 
 def _lines(ctx: Context) -> _Lines:
@@ -288,7 +282,7 @@ def _effects(ctx: Context) -> dict[str, list]:
 
 
 def _compute_effects(ctx: Context) -> dict[str, list]:
-    """The lines with activity (Qa > 0), as columns: those of :func:`line_volumes` and the
+    """The lines with activity (Qa > 0), as columns: those of :func:`_lines` and the
     :class:`Decomposition` fields."""
     lines = _lines(ctx)
     active = lines.qa > 0

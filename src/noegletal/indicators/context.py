@@ -199,15 +199,6 @@ class Context:
         """Steps 4–7."""
         return PLACEMENT_STEPS
 
-    def ages_on(self, day: date) -> np.ndarray:
-        """Age in whole years on ``day`` of each intervention's person (from birth_date)."""
-        birth = self.interventions["birth_date"]
-        years = day.year - birth.dt.year.to_numpy()
-        before_birthday = (birth.dt.month.to_numpy() > day.month) | (
-            (birth.dt.month.to_numpy() == day.month) & (birth.dt.day.to_numpy() > day.day)
-        )
-        return (years - before_birthday).astype(np.int64)
-
     # ---- population -------------------------------------------------------------------------
     def population(self, year: int, lo: int, hi: int) -> int:
         """Inhabitants aged ``lo``–``hi`` (inclusive) on 1 January of ``year``."""

@@ -272,8 +272,13 @@ def age_bands(ctx: Context) -> Result:
 
 
 def _age_on(birth: np.ndarray, day: date) -> np.ndarray:
-    """Age in whole years on ``day`` of each birth date (``datetime64[D]``), as
-    :meth:`Context.ages_on` computes it."""
+    """Age in whole years on ``day`` of each birth date (``datetime64[D]``): the years since
+    the birth year, less one before the birthday.
+
+    >>> _age_on(np.array(["2010-06-15", "2010-06-16", "2008-02-29"], dtype="datetime64[D]"),
+    ...         date(2025, 6, 15)).tolist()
+    [15, 14, 17]
+    """
     year = birth.astype("datetime64[Y]")
     month = birth.astype("datetime64[M]")
     # Month (1-12) and day of month (1-31) of each birth date.
