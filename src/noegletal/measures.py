@@ -125,8 +125,12 @@ def price_segments(
         cost = np.concatenate([cost, measure_prices["annual_cost"].to_numpy(dtype=float)[known]])
         from_table = np.concatenate([from_table, np.ones(len(price_row), dtype=bool)])
     # Sorted by measure, start day, price-table rows last (a stable sort); when two rows
-    # start on the same day the later one wins.
-    order = np.lexsort((from_table, begin, row))
+    # start on the same day the later one wins. One stable sort of a combined key costs a
+    # fraction of np.lexsort of the three: day offsets from the earliest begin take fewer
+    # than 32 bits (0001-01-01 to 9999-12-31 are 3.65 million days), measure positions the
+    # bits above.
+    offset = begin - begin.min(initial=0)
+    order = np.argsort((row << 33) | (offset << 1) | from_table, kind="stable")
     row, begin, cost = row[order], begin[order], cost[order]
     same_next = (row[1:] == row[:-1]) & (begin[1:] == begin[:-1])
     keep = np.append(~same_next, True)
