@@ -85,7 +85,11 @@ def full_year_persons(frame: pd.DataFrame, period: Period) -> np.ndarray:
 
 
 def price_segments(
-    interventions: pd.DataFrame, measure_prices: pd.DataFrame | None = None
+    interventions: pd.DataFrame,
+    measure_prices: pd.DataFrame | None = None,
+    *,
+    start: np.ndarray | None = None,
+    end: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Split every measure into intervals of constant annual cost.
 
@@ -93,6 +97,8 @@ def price_segments(
     row (``intervention_id``, ``valid_from``, ``annual_cost``) applies from its
     ``valid_from`` until the day before the next price row, or until ``end_date``. A price row
     dated on or before ``start_date`` replaces the intervention row's price from the start.
+    ``start`` and ``end``, when given, are the measures' :func:`day_number` of ``start_date``
+    and ``end_date`` (a caller that has them saves converting the dates again).
 
     Returns
     -------
@@ -100,8 +106,10 @@ def price_segments(
         ``row`` (position of the measure in ``interventions``), ``seg_start`` and ``seg_end``
         (day numbers, inclusive; ``seg_end`` may be :data:`OPEN_END`) and ``annual_cost``.
     """
-    start = day_number(interventions["start_date"])
-    end = day_number(interventions["end_date"], open_end=True)
+    if start is None:
+        start = day_number(interventions["start_date"])
+    if end is None:
+        end = day_number(interventions["end_date"], open_end=True)
     row = np.arange(len(interventions))
     begin = start
     cost = interventions["annual_cost"].to_numpy(dtype=float)
@@ -117,8 +125,12 @@ def price_segments(
         cost = np.concatenate([cost, measure_prices["annual_cost"].to_numpy(dtype=float)[known]])
         from_table = np.concatenate([from_table, np.ones(len(price_row), dtype=bool)])
     # Sorted by measure, start day, price-table rows last (a stable sort); when two rows
-    # start on the same day the later one wins.
-    order = np.lexsort((from_table, begin, row))
+    # start on the same day the later one wins. One stable sort of a combined key costs a
+    # fraction of np.lexsort of the three: day offsets from the earliest begin take fewer
+    # than 32 bits (0001-01-01 to 9999-12-31 are 3.65 million days), measure positions the
+    # bits above.
+    offset = begin - begin.min(initial=0)
+    order = np.argsort((row << 33) | (offset << 1) | from_table, kind="stable")
     row, begin, cost = row[order], begin[order], cost[order]
     same_next = (row[1:] == row[:-1]) & (begin[1:] == begin[:-1])
     keep = np.append(~same_next, True)

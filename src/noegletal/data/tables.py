@@ -10,11 +10,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from noegletal.codes import STEP_OF
 from noegletal.config import Municipality
-from noegletal.data.accounts import map_accounts
+from noegletal.data.accounts import line_positions
 from noegletal.data.io import Source
-from noegletal.lookup import positions_in
 
 __all__ = ["Tables"]
 
@@ -112,15 +110,17 @@ class Tables:
 
     # ---- derived columns, computed once --------------------------------------------------
     @cached_property
-    def ledger_budget_line(self) -> pd.Series:
-        """Budget line of each ledger row (missing where no line claims the account)."""
-        return map_accounts(self.ledger["account"], self.budget_lines)
+    def ledger_line_code(self) -> np.ndarray:
+        """Position in ``budget_lines`` of each ledger row's budget line (``-1`` where no line
+        claims the account)."""
+        return line_positions(self.ledger["account"], self.budget_lines)
 
     @cached_property
-    def intervention_step(self) -> np.ndarray:
-        """Staircase step 1–7 of each intervention (0 for adults' measures)."""
-        steps = np.array([*STEP_OF.values(), 0], dtype=np.int64)  # position −1: no step
-        return steps[positions_in(self.interventions["measure_type"], list(STEP_OF))]
+    def ledger_budget_line(self) -> pd.Series:
+        """Budget line of each ledger row (missing where no line claims the account)."""
+        names = self.budget_lines["budget_line"].to_numpy(dtype=object)
+        lines = np.append(names, np.nan)  # code −1 (no line) → NaN
+        return pd.Series(lines[self.ledger_line_code], index=self.ledger.index, dtype=object)
 
     @cached_property
     def line_sector(self) -> pd.Series:

@@ -38,7 +38,7 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
     """One :class:`Tables` per municipality code (tables without the column are shared)."""
     codes = tables.municipality_codes
     parts: dict[str, dict[str, pd.DataFrame]] = {code: {} for code in codes}
-    lines: dict[str, pd.Series] = {}
+    line_codes: dict[str, np.ndarray] = {}
     for f in fields(tables):
         frame = getattr(tables, f.name)
         if not isinstance(frame, pd.DataFrame) or "municipality_code" not in frame:
@@ -54,15 +54,15 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
             position = position[order]
         bounds = np.searchsorted(position, np.arange(len(codes) + 1))
         # The ledger's budget lines are mapped once for the country, not per municipality.
-        line = None
+        line_code = None
         if f.name == "ledger":
-            line = tables.ledger_budget_line
-            line = line.reset_index(drop=True) if order is None else line.take(order)
+            line_code = tables.ledger_line_code
+            line_code = line_code if order is None else line_code[order]
         for i, code in enumerate(codes):
             part = ordered.iloc[bounds[i] : bounds[i + 1]]
             parts[code][f.name] = part.reset_index(drop=True)
-            if line is not None:
-                lines[code] = line.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True)
+            if line_code is not None:
+                line_codes[code] = line_code[bounds[i] : bounds[i + 1]]
     split = {}
     for code in codes:
         municipality = replace(
@@ -72,8 +72,8 @@ def split_by_municipality(tables: Tables) -> dict[str, Tables]:
             municipalities=(),
         )
         split[code] = replace(tables, municipality=municipality, **parts[code])
-        if code in lines:  # fills the cached property, as computing it would
-            split[code].__dict__["ledger_budget_line"] = lines[code]
+        if code in line_codes:  # fills the cached property, as computing it would
+            split[code].__dict__["ledger_line_code"] = line_codes[code]
     return split
 
 

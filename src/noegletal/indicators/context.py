@@ -16,7 +16,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
-from noegletal.codes import PLACEMENT_STEPS, PREVENTIVE_STEPS
+from noegletal.codes import PLACEMENT_STEPS, PREVENTIVE_STEPS, STEP_OF
 from noegletal.data.tables import Tables
 from noegletal.indicators.registry import MissingInput
 from noegletal.lookup import positions_in
@@ -84,7 +84,11 @@ class Context:
 
     @cached_property
     def _step(self) -> np.ndarray:
-        return self.tables.intervention_step
+        # From the measure types' codes, which other indicators ask for anyway: one look-up
+        # per distinct type instead of one per measure.
+        codes, types = self.codes("measure_type")
+        steps = np.array([*(STEP_OF.get(t, 0) for t in types), 0], dtype=np.int64)
+        return steps[codes]  # code −1 (no type): the appended 0
 
     @cached_property
     def _person_factors(self) -> tuple[np.ndarray, pd.Index]:
@@ -135,7 +139,9 @@ class Context:
 
     @cached_property
     def _segments(self) -> pd.DataFrame:
-        return price_segments(self.interventions, self.tables.measure_prices)
+        return price_segments(
+            self.interventions, self.tables.measure_prices, start=self._start, end=self._end
+        )
 
     @property
     def segments(self) -> pd.DataFrame:
@@ -220,12 +226,11 @@ class Context:
     @cached_property
     def _ledger_arrays(self) -> LedgerArrays:
         ledger = self.tables.ledger
-        line = self.tables.ledger_budget_line
         return LedgerArrays(
             posting_date=ledger["posting_date"].to_numpy(),
             amount=ledger["amount"].to_numpy(dtype=np.float64),
-            budget_line=line.to_numpy(),
-            line_code=positions_in(line, self.tables.budget_lines["budget_line"]),
+            budget_line=self.tables.ledger_budget_line.to_numpy(),
+            line_code=self.tables.ledger_line_code,
         )
 
     @property
