@@ -11,8 +11,8 @@ area); employment/other lines exist for the cross-sector baselines.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,17 +23,28 @@ from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 
 
-def budget_frame(ctx: Context, year: int | None = None) -> pd.DataFrame:
+class BudgetFrame(NamedTuple):
+    """The budget frame column by column, one row per budget line (sorted by line). Plain
+    arrays, not a DataFrame: a handful of rows, where each pandas step costs more than the
+    data."""
+
+    budget_line: np.ndarray  # object: the line's name
+    area: np.ndarray  # object: "children" or "adults"
+    original: np.ndarray  # float64, kr.
+    supplementary: np.ndarray  # float64, kr. (0 where absent)
+    corrected: np.ndarray  # float64, kr.: original + supplementary
+    actual: np.ndarray  # float64, kr.: the ledger's spend in the full year
+
+
+def budget_frame(ctx: Context, year: int | None = None) -> BudgetFrame:
     """One row per social-area budget line with a budget for ``year`` (default: the closed
     year): ``original``, ``supplementary``, ``corrected``, ``actual`` (ledger, full year)."""
     year = ctx.closed_year if year is None else year
     return ctx.memo(f"fp3.budget_frame.{year}", lambda: _budget_frame(ctx, year))
 
 
-def _budget_frame(ctx: Context, year: int) -> pd.DataFrame:
+def _budget_frame(ctx: Context, year: int) -> BudgetFrame:
     budget = ctx.tables.budget
-    # Built from plain arrays and dicts: a handful of rows, where each pandas step costs more
-    # than the data.
     in_year = np.flatnonzero(budget["year"].to_numpy() == year)
     names = budget["budget_line"].to_numpy()[in_year]
     area_of = ctx.line_area.to_dict()
@@ -50,15 +61,13 @@ def _budget_frame(ctx: Context, year: int) -> pd.DataFrame:
     original = budget["original_budget"].to_numpy()[rows]
     supplementary = budget["supplementary_appropriations"].to_numpy()[rows]
     supplementary = np.where(np.isnan(supplementary), 0.0, supplementary)
-    return pd.DataFrame(
-        {
-            "budget_line": names[keep],
-            "area": np.array([areas[i] for i in keep], dtype=object),
-            "original": original,
-            "supplementary": supplementary,
-            "corrected": original + supplementary,
-            "actual": np.array([float(actual.get(names[i], 0.0)) for i in keep]),
-        }
+    return BudgetFrame(
+        budget_line=names[keep],
+        area=np.array([areas[i] for i in keep], dtype=object),
+        original=original,
+        supplementary=supplementary,
+        corrected=original + supplementary,
+        actual=np.array([float(actual.get(names[i], 0.0)) for i in keep]),
     )
 
 
@@ -67,40 +76,54 @@ def _note(ctx: Context) -> str:
 
 
 def _relative(
-    frame: pd.DataFrame, numerator: np.ndarray, denominator_col: str
+    frame: BudgetFrame, numerator: np.ndarray, denominator: np.ndarray, what: str
 ) -> tuple[float, dict, dict]:
-    """Total, per-line and per-area ratios of ``numerator`` summed / ``denominator`` summed."""
-    denominator = frame[denominator_col].to_numpy()
-    total = ratio(numerator.sum(), denominator.sum(), f"the {denominator_col} budget")
+    """Total, per-line and per-area ratios of ``numerator`` summed / ``denominator`` summed
+    (``what`` names the denominator when its total is zero)."""
+    total = ratio(numerator.sum(), denominator.sum(), what)
     lines = {
         line: (float(n / d) if d else None)
-        for line, n, d in zip(frame["budget_line"], numerator, denominator, strict=True)
+        for line, n, d in zip(frame.budget_line, numerator, denominator, strict=True)
     }
     by_area = {}
-    areas = frame["area"].to_numpy()
     for area in AREAS:
-        mask = areas == area
+        mask = frame.area == area
         d = denominator[mask].sum()
         if mask.any() and d:
             by_area[area] = float(numerator[mask].sum() / d)
     return total, lines, by_area
 
 
-def _records(table: Mapping[str, pd.Series | np.ndarray]) -> list[dict]:
-    """``pd.DataFrame(table).to_dict("records")`` (the same Python values), built column by
-    column."""
+def _area_sums(ctx: Context) -> pd.DataFrame:
+    """Per area of the closed year's budget frame (the index, sorted): ``supplementary``
+    and the deviation from the corrected budget, net (``deviation``) and split into
+    ``over``- and ``under``spend (both ≥ 0), summed over the area's lines."""
+    return ctx.memo("fp3.area_sums", lambda: _compute_area_sums(budget_frame(ctx)))
+
+
+def _compute_area_sums(frame: BudgetFrame) -> pd.DataFrame:
+    deviation = frame.actual - frame.corrected
+    columns = {
+        "supplementary": frame.supplementary,
+        "deviation": deviation,
+        "over": np.clip(deviation, 0, None),
+        "under": np.clip(-deviation, 0, None),
+    }
+    # pandas' group-by sum, as the published figures have always been added; one group-by
+    # for all four columns gives each column the same sums as a group-by of its own.
+    return pd.DataFrame(columns).groupby(frame.area).sum()
+
+
+def _by_line(frame: BudgetFrame, values: np.ndarray) -> dict:
+    """``values`` (aligned with the frame's rows) by budget line."""
+    return series_dict(dict(zip(frame.budget_line.tolist(), values.tolist(), strict=True)))
+
+
+def _records(table: dict[str, np.ndarray]) -> list[dict]:
+    """The rows of equally long columns as dictionaries (Python values)."""
     names = list(table)
     columns = (table[name].tolist() for name in names)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
-def _by_line(frame: pd.DataFrame, values: pd.Series) -> dict:
-    """``values`` (aligned with the frame's rows) by budget line."""
-    return series_dict(dict(zip(frame["budget_line"], values, strict=True)))
-
-
-def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return frame[name].to_numpy()
 
 
 @indicator(
@@ -112,8 +135,8 @@ def budget_adherence(ctx: Context) -> Result:
     """(actual − original budget) / original budget, for full years; positive = overspend
     — VIVE "budgetafvigelse"."""
     frame = budget_frame(ctx)
-    deviation = _column(frame, "actual") - _column(frame, "original")
-    total, lines, by_area = _relative(frame, deviation, "original")
+    deviation = frame.actual - frame.original
+    total, lines, by_area = _relative(frame, deviation, frame.original, "the original budget")
     return Result(
         "", total, "rate", breakdown={"budget_line": lines, "area": by_area}, note=_note(ctx)
     )
@@ -132,8 +155,8 @@ def budget_precision(ctx: Context) -> Result:
     VIVE measures budget precision for the area as a whole.
     """
     frame = budget_frame(ctx)
-    deviation = _column(frame, "actual") - _column(frame, "corrected")
-    total, lines, by_area = _relative(frame, deviation, "corrected")
+    deviation = frame.actual - frame.corrected
+    total, lines, by_area = _relative(frame, deviation, frame.corrected, "the corrected budget")
     return Result(
         "",
         abs(total),
@@ -150,14 +173,13 @@ def budget_precision(ctx: Context) -> Result:
 def supplementary_appropriations(ctx: Context) -> Result:
     """Sum of supplementary appropriations in the year (kr.); the goal is 0."""
     frame = budget_frame(ctx)
-    by_area = frame.groupby("area")["supplementary"].sum()
     return Result(
         "",
-        float(frame["supplementary"].sum()),
+        float(frame.supplementary.sum()),
         "kr",
         breakdown={
-            "budget_line": _by_line(frame, frame["supplementary"]),
-            "area": series_dict(by_area),
+            "budget_line": _by_line(frame, frame.supplementary),
+            "area": series_dict(_area_sums(ctx)["supplementary"]),
         },
         note=_note(ctx),
     )
@@ -176,18 +198,15 @@ def offset_within_frame_share(ctx: Context) -> Result:
     areas' lines together (each area's frame absorbing its own overspend: Σ per area of
     min(under, over) / Σ over). An area without overspend has no share (nothing to absorb).
     """
-    frame = budget_frame(ctx)
-    deviation = _column(frame, "actual") - _column(frame, "corrected")
-    # Both sums in one pandas groupby (the same sums per column as one groupby each).
-    spends = pd.DataFrame(
-        {"over": np.clip(deviation, 0, None), "under": np.clip(-deviation, 0, None)}
-    )
-    sums = spends.groupby(_column(frame, "area")).sum()
+    sums = _area_sums(ctx)
     over, under = sums["over"], sums["under"]
+    areas = sums.index.tolist()
     by_area = {
-        area: float(min(under[area] / over[area], 1.0)) for area in over.index if over[area] > 0
+        area: float(min(u / o, 1.0))
+        for area, o, u in zip(areas, over.to_numpy(), under.to_numpy(), strict=True)
+        if o > 0
     }
-    absorbed = sum(min(under[a], over[a]) for a in over.index)
+    absorbed = sum(min(u, o) for o, u in zip(over.to_numpy(), under.to_numpy(), strict=True))
     total = ratio(absorbed, over.sum(), "the gross overspend")
     return Result(
         "",
@@ -206,15 +225,15 @@ def deviation_by_line(ctx: Context) -> Result:
     Positive = overspend. The total is the net deviation of all lines.
     """
     frame = budget_frame(ctx)
-    deviation = frame["actual"] - frame["corrected"]
+    deviation = frame.actual - frame.corrected
     return Result(
         "",
         float(deviation.sum()),
         "kr",
         breakdown={
             "budget_line": _by_line(frame, deviation),
-            "area": series_dict(deviation.groupby(frame["area"]).sum()),
+            "area": series_dict(_area_sums(ctx)["deviation"]),
         },
         note=_note(ctx),
-        table=_records({**frame, "deviation": deviation}),
+        table=_records({**frame._asdict(), "deviation": deviation}),
     )
