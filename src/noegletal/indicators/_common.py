@@ -12,7 +12,7 @@ import pandas as pd
 from noegletal.codes import STAIRCASE
 from noegletal.indicators.registry import MissingInput
 
-__all__ = ["by_step", "clean", "group_sums", "ratio", "series_dict"]
+__all__ = ["by_step", "clean", "group_sums", "ratio", "series_dict", "string_ranks"]
 
 
 def clean(value: Any) -> Any:
@@ -68,3 +68,16 @@ def group_sums(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nda
     """
     sums = pd.Series(values, dtype=np.float64).groupby(keys).sum()
     return np.asarray(sums.index, dtype=np.int64), sums.to_numpy()
+
+
+def string_ranks(names: list[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rank of each of ``names`` in string order, and the inverse (name position by rank).
+
+    >>> rank, order = string_ranks(["b", "c", "a"])
+    >>> rank.tolist(), order.tolist()
+    ([1, 2, 0], [2, 0, 1])
+    """
+    order = np.argsort(np.array(names, dtype=object), kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    return rank, order

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from noegletal.codes import ADULT_HOUSING, PROVIDER_TYPES
-from noegletal.indicators._common import clean, group_sums, ratio, series_dict
+from noegletal.indicators._common import clean, group_sums, ratio, series_dict, string_ranks
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 from noegletal.lookup import positions_in
@@ -254,14 +254,12 @@ def _adult_ledger(ctx: Context) -> _Ledger:
         names = ctx.tables.budget_lines["budget_line"].tolist()
         # Each line's rank among the sorted line names: grouped by these ranks, the sums keep
         # the row order and the key order of a group-by of the line names.
-        by_name = sorted(range(len(names)), key=names.__getitem__)
-        rank = np.empty(len(names), dtype=np.int64)
-        rank[by_name] = np.arange(len(names))
+        rank, by_name = string_ranks(names)
         return _Ledger(
             posting_date=ledger.posting_date[rows],
             amount=ledger.amount[rows],
             line_rank=rank[ledger.line_code[rows]],
-            lines=[names[at] for at in by_name],
+            lines=[names[at] for at in by_name.tolist()],
         )
 
     return ctx.memo("adults.ledger", compute)

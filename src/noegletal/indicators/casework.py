@@ -213,14 +213,6 @@ def _select_followups(ctx: Context) -> _Followups:
     )
 
 
-def _distinct(person: np.ndarray, ctx: Context) -> int:
-    """Number of distinct known persons among ``person`` codes (``-1``: unknown)."""
-    # Marking the persons seen is linear; np.unique would sort. The last slot takes the -1s.
-    seen = np.zeros(len(ctx.persons) + 1, dtype=bool)
-    seen[person] = True
-    return int(np.count_nonzero(seen[:-1]))
-
-
 @indicator(
     "fp2.followups_on_time_share",
     unit="share",
@@ -241,13 +233,13 @@ def followups_on_time_share(ctx: Context) -> Result:
         cell = due & in_area
         if cell.any():
             by_area[area] = int(on_time[cell].sum()) / int(cell.sum())
-            basis_area[area] = _distinct(person[cell], ctx)
+            basis_area[area] = ctx.distinct_codes(person[cell])
     return Result(
         "",
         value,
         "share",
         breakdown={"area": by_area},
-        basis=_distinct(person[due], ctx),
+        basis=ctx.distinct_codes(person[due]),
         breakdown_basis={"area": basis_area},
     )
 

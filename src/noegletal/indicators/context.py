@@ -170,10 +170,14 @@ class Context:
 
     def distinct_persons(self, mask: np.ndarray) -> int:
         """Number of distinct persons among the measures selected by ``mask``."""
-        # Marking the persons seen is linear; np.unique would sort.
-        seen = np.zeros(len(self.persons), dtype=bool)
-        seen[self.person_code[mask]] = True
-        return int(np.count_nonzero(seen))
+        return self.distinct_codes(self.person_code[mask])
+
+    def distinct_codes(self, person: np.ndarray) -> int:
+        """Number of distinct persons among ``person`` codes (``-1``: unknown, not counted)."""
+        # Marking the persons seen is linear; np.unique would sort. The last slot takes the -1s.
+        seen = np.zeros(len(self.persons) + 1, dtype=bool)
+        seen[person] = True
+        return int(np.count_nonzero(seen[:-1]))
 
     def _highest_step_on(self, day: date) -> np.ndarray:
         """Highest staircase step active on ``day`` of each person (by person code; 0 where

@@ -43,7 +43,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from noegletal.indicators._common import clean, group_sums, ratio
+from noegletal.indicators._common import clean, group_sums, ratio, string_ranks
 from noegletal.indicators.context import Context
 from noegletal.indicators.registry import MissingInput, Result, indicator
 from noegletal.lookup import positions_in
@@ -344,8 +344,8 @@ def _spend(
     # Keys ordered as (enrolment_id, window name, sector name) strings sort.
     n_windows, n_sectors = int(enrolments.full_years.max()) + 2, len(sectors)
     names = [BASELINE, *(str(year) for year in range(1, n_windows - 1)), YTD]
-    window_rank, window_of_rank = _string_ranks(names)
-    sector_rank, sector_of_rank = _string_ranks(sectors)
+    window_rank, window_of_rank = string_ranks(names)
+    sector_rank, sector_of_rank = string_ranks(sectors)
     keys = (rank[enrolment[entry]] * n_windows + window_rank[window]) * n_sectors
     key, total = group_sums(keys + sector_rank[sector[entry]], amount[entry])
     return (
@@ -354,14 +354,6 @@ def _spend(
         sector_of_rank[key % n_sectors],
         total,
     )
-
-
-def _string_ranks(names: list[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rank of each of ``names`` in string order, and the inverse (name position by rank)."""
-    order = np.argsort(np.array(names, dtype=object), kind="stable")
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    return rank, order
 
 
 def _cross_sector(ctx: Context) -> _CrossSector:
@@ -373,7 +365,7 @@ def _derive(ctx: Context) -> _CrossSector:
         raise MissingInput("the ledger has no person_id column, so spend cannot follow persons")
     enrolments = _enrolments(ctx)
     persons = _enrolled_persons(ctx, enrolments)
-    rank, order = _string_ranks(enrolments.enrolment_id)
+    rank, order = string_ranks(enrolments.enrolment_id)
     sectors = _sectors(ctx)
     spend_enrolment, spend_window, spend_sector, spend_amount = _spend(
         ctx, enrolments, rank, persons, sectors
@@ -439,7 +431,7 @@ def _sums(cs: _CrossSector, selections: dict[str, np.ndarray]) -> dict[str, _Sum
     selection, rows = np.nonzero(chosen[:, cs.spend_enrolment] == cs.spend_window)
     # Keys ordered as (solution, sector) strings sort (see group_sums), each selection's keys
     # in a range of their own above the previous selection's.
-    sector_rank, sector_of_rank = _string_ranks(cs.sectors)
+    sector_rank, sector_of_rank = string_ranks(cs.sectors)
     solution = selection * n_solutions + cs.solution[cs.spend_enrolment[rows]]
     keys = solution * n_sectors + sector_rank[cs.spend_sector[rows]]
     key, total = _group_sums_by_part(selection, keys, cs.spend_amount[rows], len(selections))
