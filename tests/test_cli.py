@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -90,3 +92,35 @@ def test_cli_uses_the_system_allocator_for_arrow_unless_told_otherwise() -> None
     than Arrow's default on the benchmark machine; a pool named in the environment wins."""
     assert _arrow_pool_after_cli({}) == "system"
     assert _arrow_pool_after_cli({"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"}) == "mimalloc"
+
+
+def _run_entry_point(args: list[str], before: str = "") -> subprocess.CompletedProcess[str]:
+    """``noegletal ARGS`` through the console entry point, in a fresh process."""
+    code = (
+        f"import sys\n{before}\nfrom noegletal.cli import run\n"
+        f"sys.argv = ['noegletal', *{args!r}]\nrun()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_entry_point_skips_the_teardown_but_keeps_exit_codes_output_and_exit_handlers() -> None:
+    """docs/scale.md: the process ends without the interpreter's teardown (os._exit), after
+    the exit handlers ran and the streams were flushed."""
+    from noegletal import __version__
+
+    done = _run_entry_point(["version"], "import atexit; atexit.register(print, 'handler ran')")
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [__version__, "handler ran"]
+    bad = _run_entry_point(["indicators", "--data", "data/example", "--period", "2025-H3"])
+    assert bad.returncode == 2 and "cannot read period" in bad.stderr + bad.stdout
+    usage = _run_entry_point(["no-such-command"])
+    assert usage.returncode == 2 and "No such command" in usage.stderr
+
+
+def test_python_dash_m_runs_the_entry_point() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "noegletal", "version"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0 and done.stdout.strip()

@@ -1,5 +1,5 @@
 """``python -m noegletal`` runs the command-line interface."""
 
-from noegletal.cli import app
+from noegletal.cli import run
 
-app(prog_name="noegletal")
+run()
