@@ -117,6 +117,24 @@ def test_unknown_reference_and_budget_line(tiny_dir: Path) -> None:
     assert where == {("ledger.csv", 3, "intervention_id"), ("budget.csv", 2, "budget_line")}
 
 
+def test_unknown_references_in_several_tables_are_all_named(tiny_dir: Path) -> None:
+    """The ledger's and the follow-ups' intervention ids are looked up in one table of the
+    known ids (lookup.positions_in_each); each bad row is named in its own file."""
+    edit_csv(tiny_dir / "ledger.csv", lambda rows: rows[1].update(intervention_id="I99"))
+    (tiny_dir / "followups.csv").write_text(
+        "followup_id,intervention_id,due_on,done_on\n"
+        "O1,I2,2025-09-01,2025-09-03\n"
+        "O2,I77,2025-10-01,\n"
+        "O3,I1,2025-04-01,\n",
+        encoding="utf-8",
+    )
+    errors = inspect_data_dir(tiny_dir).errors
+    assert [(p.file, p.row, p.column, p.value) for p in errors] == [
+        ("ledger.csv", 3, "intervention_id", "I99"),
+        ("followups.csv", 3, "intervention_id", "I77"),
+    ]
+
+
 def test_duplicate_key_and_missing_required_table(tiny_dir: Path) -> None:
     edit_csv(tiny_dir / "population.csv", lambda rows: [*rows, dict(rows[0])])
     (tiny_dir / "budget_lines.csv").unlink()

@@ -7,13 +7,14 @@ ids or codes against known ones uses :func:`positions_in`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["arrow_strings", "positions_in"]
+__all__ = ["arrow_strings", "positions_in", "positions_in_each"]
 
 
 def arrow_strings(
@@ -42,9 +43,34 @@ def positions_in(
     >>> positions_in(pd.Series([None, "a"]), pd.Series(["a", None])).tolist()
     [-1, 0]
     """
+    return positions_in_each([values], known)[0]
+
+
+def positions_in_each(
+    columns: Sequence[pd.Series | np.ndarray], known: pd.Series | np.ndarray | Sequence[str]
+) -> list[np.ndarray]:
+    """:func:`positions_in` for several columns looked up in the same ``known`` values, with
+    one hash table of them: building it costs about as much as looking up two million values
+    (1.2 million known intervention ids: 0.11 s).
+
+    >>> found = positions_in_each([pd.Series(["b"]), pd.Series(["a", "c"])], ["a", "b"])
+    >>> [positions.tolist() for positions in found]
+    [[1], [0, -1]]
+    """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    arrays = [arrow_strings(column) for column in columns]
+    chunks = [
+        chunk
+        for array in arrays
+        for chunk in (array.chunks if isinstance(array, pa.ChunkedArray) else [array])
+    ]
     found = pc.index_in(  # a missing value is never found
-        arrow_strings(values), value_set=arrow_strings(known), skip_nulls=True
+        pa.chunked_array(chunks, type=pa.large_string()),
+        value_set=arrow_strings(known),
+        skip_nulls=True,
     )
-    return found.fill_null(-1).to_numpy().astype(np.int64)
+    flat = found.fill_null(-1).to_numpy().astype(np.int64)
+    bounds = np.cumsum([0, *(len(array) for array in arrays)])
+    return [flat[start:end] for start, end in itertools.pairwise(bounds)]

@@ -27,7 +27,7 @@ from noegletal import codes
 from noegletal.data.accounts import map_accounts, split_list
 from noegletal.data.problems import Problem
 from noegletal.data.spec import MUNICIPALITY_CODE, ColumnSpec, TableSpec
-from noegletal.lookup import positions_in
+from noegletal.lookup import positions_in_each
 
 __all__ = ["build_schema", "check_cross_table", "check_table"]
 
@@ -268,23 +268,28 @@ def _problems_from_failures(
     return list(unique.values())
 
 
-def _missing_reference(
-    frame: pd.DataFrame, column: str, known: pd.Series, file: str, target: str
+def _missing_references(
+    frames: list[tuple[pd.DataFrame, str]], column: str, known: pd.Series, target: str
 ) -> list[Problem]:
-    """Rows whose ``column`` holds a value that is not among ``known``."""
-    values = frame[column]
-    bad = values.notna().to_numpy() & (positions_in(values, known) < 0)
-    return [
-        Problem(
-            file,
-            f"{column} not found in {target} (rule: every {column} refers to an existing row)",
-            f"add the row to {target}, or correct the {column}",
-            row=int(row),
-            column=column,
-            value=str(values[row]),
-        )
-        for row in values.index[bad]
-    ]
+    """Rows whose ``column`` holds a value that is not among ``known``, for each (frame,
+    file) of ``frames`` (one lookup table of ``known`` for all of them)."""
+    positions = positions_in_each([frame[column] for frame, _ in frames], known)
+    problems: list[Problem] = []
+    for (frame, file), position in zip(frames, positions, strict=True):
+        values = frame[column]
+        bad = values.notna().to_numpy() & (position < 0)
+        problems += [
+            Problem(
+                file,
+                f"{column} not found in {target} (rule: every {column} refers to an existing row)",
+                f"add the row to {target}, or correct the {column}",
+                row=int(row),
+                column=column,
+                value=str(values[row]),
+            )
+            for row in values.index[bad]
+        ]
+    return problems
 
 
 def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
@@ -292,20 +297,21 @@ def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) ->
     problems: list[Problem] = []
     interventions = frames.get("interventions")
     if interventions is not None and "intervention_id" in interventions:
-        known = interventions["intervention_id"]
-        for table in ("ledger", "followups", "measure_prices"):
-            frame = frames.get(table)
-            if frame is not None and "intervention_id" in frame:
-                problems += _missing_reference(
-                    frame, "intervention_id", known, files[table], files["interventions"]
-                )
+        referring = [
+            (frame, files[table])
+            for table in ("ledger", "followups", "measure_prices")
+            if (frame := frames.get(table)) is not None and "intervention_id" in frame
+        ]
+        problems += _missing_references(
+            referring, "intervention_id", interventions["intervention_id"], files["interventions"]
+        )
     lines = frames.get("budget_lines")
     budget = frames.get("budget")
     if lines is not None and "budget_line" in lines:
         known_lines = lines["budget_line"]
         if budget is not None and "budget_line" in budget:
-            problems += _missing_reference(
-                budget, "budget_line", known_lines, files["budget"], files["budget_lines"]
+            problems += _missing_references(
+                [(budget, files["budget"])], "budget_line", known_lines, files["budget_lines"]
             )
         problems += _check_budget_lines(lines, files["budget_lines"])
         ledger = frames.get("ledger")
