@@ -87,7 +87,8 @@ def _duckdb_summary(
             con.execute(f"CREATE VIEW ledger AS SELECT * FROM read_parquet('{ledger_source}')")
         con.register("accounts", accounts)
         con.register("enrolled", enrolled)
-        return con.execute(summary_sql(by_code)).df()
+        # Through Arrow: the municipality codes arrive as Arrow strings, not Python objects.
+        return con.sql(summary_sql(by_code)).to_arrow_table().to_pandas()
     finally:
         con.close()
 

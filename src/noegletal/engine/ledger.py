@@ -92,7 +92,7 @@ SELECT
     {code_group}
     MAX(posting_date) AS posting_date,
     rep_key,
-    SUM(amount_ore) AS amount_ore,
+    CAST(SUM(amount_ore) AS BIGINT) AS amount_ore,
     person_key,
     tied,
     COUNT(*) AS bookings
@@ -161,6 +161,22 @@ def enrolled_table(persons: pd.DataFrame) -> pd.DataFrame:
     return persons.assign(person_key=_ranks(persons["person_id"]))
 
 
+def _taken(values: np.ndarray, keys: np.ndarray, missing: np.ndarray | None = None) -> pd.Series:
+    """``values[keys]`` as a ``str`` column, missing where ``missing`` is true; built in
+    Arrow, a fifth of the time of turning a million Python strings into Arrow ones.
+
+    >>> _taken(np.array(["a", "b"], dtype=object), np.array([1, 0, 1]), np.array([0, 0, 1], bool))
+    0      b
+    1      a
+    2    NaN
+    dtype: str
+    """
+    import pyarrow as pa
+
+    taken = pa.array(values, type=pa.large_string()).take(pa.array(keys, mask=missing))
+    return pd.Series(taken, dtype="str")
+
+
 def finish_summary(
     frame: pd.DataFrame, accounts: pd.DataFrame, enrolled: pd.DataFrame
 ) -> pd.DataFrame:
@@ -171,17 +187,19 @@ def finish_summary(
     reps = np.unique(accounts["rep_account"].to_numpy(dtype=object))
     persons = np.unique(enrolled["person_id"].to_numpy(dtype=object))
     person_key = frame["person_key"]
-    enrolled_row = person_key.notna().to_numpy()
-    person_id = np.full(len(frame), None, dtype=object)
-    person_id[enrolled_row] = persons[person_key[enrolled_row].to_numpy(dtype="int64")]
+    untied = ~frame["tied"].to_numpy(bool)
     out = pd.DataFrame(
         {
             "posting_date": pd.to_datetime(frame["posting_date"]).astype("datetime64[ns]"),
-            "account": pd.Series(reps[frame["rep_key"].to_numpy(dtype="int64")], dtype="str"),
+            "account": _taken(reps, frame["rep_key"].to_numpy(dtype="int64")),
             "amount": frame["amount_ore"].astype("int64") / 100.0,
-            "person_id": pd.Series(person_id, dtype="str"),
-            "intervention_id": pd.Series(
-                np.where(frame["tied"].to_numpy(bool), TIED, None), dtype="str"
+            "person_id": _taken(
+                persons,
+                person_key.fillna(0).to_numpy(dtype="int64"),
+                person_key.isna().to_numpy(),
+            ),
+            "intervention_id": _taken(
+                np.array([TIED], dtype=object), np.zeros(len(frame), dtype="int64"), untied
             ),
         }
     )
