@@ -36,7 +36,7 @@ _NUMBER_TYPES = ("DOUBLE", "FLOAT", "DECIMAL", "BIGINT", "INTEGER", "HUGEINT", "
 def _rows_problem(
     con: duckdb.DuckDBPyConnection, where: str, file: str, column: str, rule: str, fix: str
 ) -> list[Problem]:
-    count = con.execute(f"SELECT COUNT(*) FROM l WHERE {where}").fetchone()[0]
+    ((count,),) = con.execute(f"SELECT COUNT(*) FROM l WHERE {where}").fetchall()
     if not count:
         return []
     rows = con.execute(
@@ -175,8 +175,12 @@ def validate_parquet_ledger(
 def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> pd.Series:
     """The distinct values of ``column``, fetched before any rule runs on them: DuckDB would
     push a ``WHERE`` on ``SELECT DISTINCT`` down to every row (18 M regular-expression calls
-    on a national ledger instead of a hundred or a few hundred thousand)."""
-    return con.execute(f"SELECT DISTINCT {column} FROM l").df()[column]
+    on a national ledger instead of a hundred or a few hundred thousand). Text arrives as
+    Arrow strings (930,000 national person ids: 0.1 s sooner than as Python objects)."""
+    relation = con.sql(f"SELECT DISTINCT {column} FROM l")
+    if str(relation.types[0]) == "VARCHAR":
+        return relation.to_arrow_table().to_pandas()[column]
+    return relation.df()[column]
 
 
 def _bad_codes(con: duckdb.DuckDBPyConnection) -> bool:
