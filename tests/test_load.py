@@ -197,6 +197,24 @@ def test_parse_date_refuses(text: str) -> None:
     assert bad[0]
 
 
+def test_parse_date_on_typed_dates_refuses_a_time_of_day() -> None:
+    """A Parquet/Excel date-time column: midnight is a date (also before 1970, and in
+    microseconds), any other time of day is bad and left missing; a missing date is fine."""
+    values = pd.Series(
+        pd.to_datetime(
+            ["2025-03-07", "2025-03-07 00:00:01", None, "1969-12-31", "2025-03-07 12:00"],
+            format="ISO8601",
+        ).astype("datetime64[us]")
+    )
+    typed, bad = parse_date(values)
+    assert bad.tolist() == [False, True, False, False, True]
+    assert typed.dtype == "datetime64[ns]"
+    assert typed.isna().tolist() == [False, True, True, False, True]
+    assert typed[3] == pd.Timestamp("1969-12-31")
+    timed, none_bad = parse_date(values, with_time=True)
+    assert not none_bad.any() and timed[4] == pd.Timestamp("2025-03-07 12:00")
+
+
 def test_parse_datetime_and_year_month() -> None:
     values, bad = parse_date(pd.Series(["2025-01-31 23:15", "31-01-2025 08:00:30"]), with_time=True)
     assert not bad.any()

