@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from noegletal.data.load import inspect_data_dir, load_tables
-from noegletal.data.parse import parse_date, parse_number
+from noegletal.data.parse import blank_to_na, parse_date, parse_number
 from noegletal.data.spec import TABLES
 from noegletal.data.tables import TABLE_FIELDS, Tables
 from tests.conftest import EXAMPLE, TINY
@@ -249,3 +251,38 @@ def test_large_table_duplicates_are_named_by_row(duplicate) -> None:
         return
     assert {(p.row, p.column) for p in problems} == {(5, "followup_id"), (n - 1, "followup_id")}
     assert all(p.rule.startswith("duplicate value") for p in problems)
+
+
+_EDGE_CHARACTERS = [
+    "a",
+    "Z",
+    "-",
+    "~",
+    "!",
+    " ",
+    "\t",
+    "\x1f",
+    "\x7f",
+    "\u00a0",
+    "æ",
+    "\u3000",
+    "\u2028",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(alphabet=st.sampled_from(_EDGE_CHARACTERS), max_size=4)),
+        max_size=12,
+    ),
+    st.integers(min_value=0, max_value=3),
+)
+def test_stripping_is_skipped_only_where_it_changes_nothing(cells: list, skip: int) -> None:
+    """blank_to_na gives what stripping every cell gives (parse._may_need_stripping lets
+    it skip columns whose cells begin and end with printable ASCII); also on a slice, whose
+    Arrow buffers begin at an offset."""
+    values = pd.Series(cells, dtype="str").iloc[skip:]
+    expected = values.astype("string").str.strip()
+    expected = expected.mask((expected == "").fillna(False))
+    pd.testing.assert_series_equal(blank_to_na(values), expected)

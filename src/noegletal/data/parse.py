@@ -28,11 +28,51 @@ _YEAR_MONTH = r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"
 _THOUSANDS_COMMA_DEC = r"^[-+]?\d{1,3}(\.\d{3})+(,\d*)?$"
 
 
+def _may_need_stripping(text: pd.Series) -> bool:
+    """Whether any cell of an Arrow-backed text column may begin or end with white space:
+    its first or last byte is not printable ASCII (``!`` … ``~``; every white-space character,
+    ASCII or not, begins or ends with such a byte in UTF-8). Read from the Arrow buffers, so
+    the columns of ids and codes that need no stripping are not copied.
+
+    >>> _may_need_stripping(pd.Series(["B-1", None, "x"], dtype="string"))
+    False
+    >>> _may_need_stripping(pd.Series(["B-1", "x\u00a0"], dtype="string"))
+    True
+    """
+    import pyarrow as pa
+
+    if not isinstance(text.array, pd.arrays.ArrowStringArray):
+        return True
+    for chunk in text.array.__arrow_array__().chunks:
+        if len(chunk) == chunk.null_count:  # nothing to strip (or an empty chunk)
+            continue
+        if chunk.type not in (pa.string(), pa.large_string()):
+            return True
+        _, offset_buffer, data_buffer = chunk.buffers()
+        width = np.int64 if chunk.type == pa.large_string() else np.int32
+        offsets = np.frombuffer(offset_buffer, dtype=width)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if chunk.null_count:
+            filled &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        if not filled.any():
+            continue
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        for edge in (data[starts[filled]], data[ends[filled] - 1]):
+            if ((edge < 0x21) | (edge > 0x7E)).any():
+                return True
+    return False
+
+
 def blank_to_na(values: pd.Series) -> pd.Series:
     """Strip text cells; empty cells become missing."""
     if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
         return values
-    text = values.astype("string").str.strip()
+    text = values.astype("string")
+    if _may_need_stripping(text):
+        text = text.str.strip()
     blank = (text == "").fillna(False).to_numpy(bool)
     return text.mask(blank) if blank.any() else text
 
