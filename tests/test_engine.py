@@ -159,6 +159,25 @@ def _example_as_parquet(tmp_path: Path, pandas_tables, change=None) -> Path:
     return target
 
 
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_ledger_with_time_zoned_dates_is_refused_with_a_clear_problem(
+    tmp_path, pandas_tables, engine
+) -> None:
+    """Which day an instant falls on depends on the time zone: a Parquet timestamp with one
+    is refused (not guessed, not a traceback) by both engines, naming the column."""
+
+    def zoned(frame: pd.DataFrame) -> pd.DataFrame:
+        frame["posting_date"] = frame["posting_date"].dt.tz_localize("Europe/Copenhagen")
+        return frame
+
+    folder = _example_as_parquet(tmp_path, pandas_tables, zoned)
+    tables, result = load_with_engine(folder, engine)
+    assert tables is None
+    [problem] = result.errors
+    assert (problem.file, problem.column) == ("ledger.parquet", "posting_date")
+    assert "time zone" in problem.rule and "without time zone" in problem.fix
+
+
 @pytest.fixture(params=["as it comes", "references before the summary"])
 def references_first(request, monkeypatch) -> threading.Event | None:
     """Either order of the load's last steps. Forced: pandas finishes first, so the ledger's

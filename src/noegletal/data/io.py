@@ -44,6 +44,8 @@ __all__ = [
     "find_table_file",
     "load_mapping",
     "read_table",
+    "unreadable_parquet",
+    "zoned_dates_problem",
 ]
 
 Format = Literal["csv", "xlsx", "parquet", "yaml"]
@@ -209,6 +211,20 @@ def unreadable_parquet(file: str, exc: BaseException) -> Problem:
         file,
         f"the file cannot be read as Parquet ({reason})",
         "write the table again from its source (or export it as CSV)",
+    )
+
+
+def zoned_dates_problem(file: str, column: str, zone: str) -> Problem:
+    """The problem of a date column stored with a time zone (a Parquet timestamp with one):
+    the day an instant falls on depends on the zone, so it is refused rather than guessed
+    (docs/data-contract.md)."""
+    return Problem(
+        file,
+        f"{column} is stored with a time zone ({zone}) (rule: dates and date-times are local, "
+        "without a time zone)",
+        f"write {column} as a date, or as a timestamp without time zone in local time, or "
+        "export the table as CSV",
+        column=column,
     )
 
 

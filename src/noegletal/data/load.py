@@ -24,6 +24,7 @@ from noegletal.data.io import (
     find_table_file,
     load_mapping,
     read_table,
+    zoned_dates_problem,
 )
 from noegletal.data.parse import parse_date, parse_number, parse_text
 from noegletal.data.problems import DataError, Problem
@@ -34,6 +35,9 @@ from noegletal.data.tables import Tables
 __all__ = ["LoadResult", "inspect_data_dir", "load_tables"]
 
 log = logging.getLogger(__name__)
+
+#: Column kinds read as dates or date-times.
+_DATE_KINDS = ("date", "month_or_date", "datetime")
 
 
 @dataclass
@@ -162,6 +166,9 @@ def type_table(
                         "pseudonymised (HMAC-SHA256)"
                     )
             out[col.name] = values
+            continue
+        if col.kind in _DATE_KINDS and isinstance(values.dtype, pd.DatetimeTZDtype):
+            problems.append(zoned_dates_problem(file, col.name, str(values.dtype.tz)))
             continue
         typed, bad, rule = _type_column(col, values, decimal)
         if bad.any():

@@ -16,7 +16,7 @@ import pandas as pd
 
 from noegletal.data import privacy
 from noegletal.data.accounts import map_accounts
-from noegletal.data.io import unreadable_parquet
+from noegletal.data.io import unreadable_parquet, zoned_dates_problem
 from noegletal.data.problems import Problem
 from noegletal.engine.db import connect
 from noegletal.engine.ledger import not_blank
@@ -29,8 +29,19 @@ __all__ = [
 ]
 
 ROWS_LISTED = 20
-_DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_MS")
+_DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS")
 _NUMBER_TYPES = ("DOUBLE", "FLOAT", "DECIMAL", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
+
+
+def _zoned(kind: str) -> bool:
+    """Whether a DuckDB type is a timestamp with time zone (``TIMESTAMP WITH TIME ZONE``,
+    ``TIMESTAMPTZ_NS`` …).
+
+    >>> _zoned("TIMESTAMPTZ_NS"), _zoned("TIMESTAMP WITH TIME ZONE"), _zoned("TIMESTAMP_NS")
+    (True, True, False)
+    """
+    kind = kind.upper()
+    return kind.startswith("TIMESTAMPTZ") or "TIME ZONE" in kind
 
 
 def _rows_problem(
@@ -84,7 +95,10 @@ def _ledger_problems(path: Path, file: str, key: bytes | None) -> tuple[list[Pro
                 )
         if problems:
             return problems, False
-        if not types["posting_date"].upper().startswith(_DATE_TYPES):
+        if _zoned(types["posting_date"]):
+            zone = "a Parquet timestamp with time zone"
+            problems.append(zoned_dates_problem(file, "posting_date", zone))
+        elif not types["posting_date"].upper().startswith(_DATE_TYPES):
             problems.append(
                 Problem(
                     file,
