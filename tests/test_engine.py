@@ -21,6 +21,7 @@ from noegletal.engine.ledger import (
     summary_sql,
 )
 from noegletal.indicators import compute
+from noegletal.periods import parse_period
 from tests.conftest import EXAMPLE
 
 
@@ -176,6 +177,56 @@ def test_a_ledger_with_time_zoned_dates_is_refused_with_a_clear_problem(
     [problem] = result.errors
     assert (problem.file, problem.column) == ("ledger.parquet", "posting_date")
     assert "time zone" in problem.rule and "without time zone" in problem.fix
+
+
+_LEDGER_VARIANTS = {
+    # Parquet types and optional columns the pandas loader accepts: the same indicators.
+    "person ids stored as numbers": lambda f: f.assign(
+        person_id=pd.array(range(len(f)), dtype="Int64")
+    ),
+    "accounts stored as numbers": lambda f: f.assign(account=52820001),
+    "no bookings": lambda f: f.iloc[:0],
+    "no intervention_id column": lambda f: f.drop(columns=["intervention_id"]),
+    "no person_id column": lambda f: f.drop(columns=["person_id"]),
+    # What it refuses: refused too, with a problem that names the column.
+    "a time of day": lambda f: f.assign(posting_date=f["posting_date"] + pd.Timedelta(hours=5)),
+    "intervention ids stored as numbers": lambda f: f.assign(
+        intervention_id=pd.array([None, *range(1, len(f))], dtype="Int64")
+    ),
+    # Stripped by the pandas loader; refused by DuckDB, which reads ids as stored.
+    "spaces after person ids": lambda f: f.assign(person_id=f["person_id"] + " "),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", list(_LEDGER_VARIANTS))
+def test_duckdb_engine_agrees_with_pandas_on_unusual_ledgers_or_refuses_clearly(
+    tmp_path, pandas_tables, variant
+) -> None:
+    """A Parquet ledger with ids stored as numbers, optional columns missing or no bookings
+    gives the pandas engine's indicators; one the pandas engine refuses is refused as well;
+    nothing ends in a traceback."""
+    folder = _example_as_parquet(tmp_path, pandas_tables, _LEDGER_VARIANTS[variant])
+    expected, by_pandas = load_with_engine(folder, "pandas")
+    tables, by_duckdb = load_with_engine(folder, "duckdb")
+    if tables is None:
+        assert by_duckdb.errors
+        assert {(p.file, p.column) for p in by_duckdb.errors} <= {
+            ("ledger.parquet", "posting_date"),
+            ("ledger.parquet", "intervention_id"),
+            ("ledger.parquet", "person_id"),
+        }
+        assert expected is None or variant == "spaces after person ids"
+        return
+    assert expected is not None, by_pandas.errors
+    got = {r.id: r.value for r in compute(tables, parse_period("2025"))}
+    want = {r.id: r.value for r in compute(expected, parse_period("2025"))}
+    assert got.keys() == want.keys()
+    for key, value in want.items():
+        if isinstance(value, float) and isinstance(got[key], float):
+            assert math.isclose(got[key], value, rel_tol=1e-9, abs_tol=1e-9), key
+        else:
+            assert got[key] == value, key
 
 
 @pytest.fixture(params=["as it comes", "references before the summary"])

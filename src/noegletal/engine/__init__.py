@@ -84,11 +84,14 @@ def _duckdb_summary(
         if isinstance(ledger_source, pd.DataFrame):
             con.register("ledger", ledger_source)
         else:
-            con.execute(f"CREATE VIEW ledger AS SELECT * FROM read_parquet('{ledger_source}')")
+            from noegletal.engine.validate import ledger_relation
+
+            con.execute(f"CREATE VIEW ledger AS {ledger_relation(con, ledger_source)}")
         con.register("accounts", accounts)
         con.register("enrolled", enrolled)
         # Through Arrow: the municipality codes arrive as Arrow strings, not Python objects.
-        return con.sql(summary_sql(by_code)).to_arrow_table().to_pandas()
+        sql = summary_sql(by_code, _tied_by(ledger_source))
+        return con.sql(sql).to_arrow_table().to_pandas()
     finally:
         con.close()
 
@@ -99,7 +102,7 @@ def _spark_summary(
     from noegletal.engine.spark import run_spark_sql
 
     return run_spark_sql(
-        summary_sql(by_code),
+        summary_sql(by_code, _tied_by(ledger_source)),
         {"ledger": ledger_source, "accounts": accounts, "enrolled": enrolled},
     )
 
@@ -220,11 +223,31 @@ def load_with_engine(
         summary = summarise_ledger(
             engine, source, frames["budget_lines"], enrolled, accounts, by_municipality=by_code
         )
+    # A ledger without person ids gives a summary without them, as in the pandas engine (the
+    # indicators tell "no person ids" from "no enrolled person's bookings"). The summary's
+    # intervention_id marks the tied bookings, whichever column tied them (summary_sql).
+    if "person_id" not in _ledger_columns(source):
+        summary = summary.drop(columns=["person_id"])
     frames["ledger"] = summary
     tables = Tables(
         municipality=result.municipality, sources=result.sources, ledger_bounds=bounds, **frames
     )
     return tables, result
+
+
+def _ledger_columns(source: str | pd.DataFrame) -> set[str]:
+    """The columns of the raw ledger (a Parquet file or a frame)."""
+    if isinstance(source, pd.DataFrame):
+        return set(source.columns)
+    import pyarrow.parquet as pq
+
+    return set(pq.read_schema(source).names)
+
+
+def _tied_by(source: str | pd.DataFrame) -> str:
+    """The column that ties a booking to a measure (see :func:`summary_sql`)."""
+    columns = _ledger_columns(source)
+    return next((c for c in ("intervention_id", "person_id") if c in columns), "all")
 
 
 def _references_or_none(path: Path, frames: dict[str, pd.DataFrame]) -> list[Problem] | None:
@@ -243,23 +266,28 @@ def _references_or_none(path: Path, frames: dict[str, pd.DataFrame]) -> list[Pro
 
 
 def _ledger_bounds_and_accounts(source: str | pd.DataFrame):  # type: ignore[no-untyped-def]
-    """(first, last) posting day and the distinct accounts of the raw ledger."""
+    """(first, last) posting day of the raw ledger (``None`` if it has no bookings) and its
+    distinct accounts."""
     if isinstance(source, pd.DataFrame):
-        dates = source["posting_date"]
-        bounds = (pd.Timestamp(dates.min()).date(), pd.Timestamp(dates.max()).date())
-        return bounds, source["account"]
-    from noegletal.engine.db import connect
+        first, last = source["posting_date"].min(), source["posting_date"].max()
+        accounts = source["account"]
+    else:
+        from noegletal.engine.db import connect
+        from noegletal.engine.validate import ledger_relation
 
-    con = connect()
-    try:
-        first, last = con.execute(
-            f"SELECT MIN(posting_date), MAX(posting_date) FROM read_parquet('{source}')"
-        ).fetchone()
-        accounts = con.execute(
-            f"SELECT DISTINCT account FROM read_parquet('{source}') WHERE account IS NOT NULL"
-        ).df()["account"]
-    finally:
-        con.close()
+        con = connect()
+        try:
+            ledger = ledger_relation(con, source)
+            ((first, last),) = con.execute(
+                f"SELECT MIN(posting_date), MAX(posting_date) FROM ({ledger})"
+            ).fetchall()
+            accounts = con.execute(
+                f"SELECT DISTINCT account FROM ({ledger}) WHERE account IS NOT NULL"
+            ).df()["account"]
+        finally:
+            con.close()
+    if pd.isna(first) or pd.isna(last):
+        return None, accounts
     return (pd.Timestamp(first).date(), pd.Timestamp(last).date()), accounts
 
 

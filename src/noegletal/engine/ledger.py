@@ -56,9 +56,13 @@ def not_blank(column: str) -> str:
     )
 
 
-def summary_sql(by_municipality: bool) -> str:
+def summary_sql(by_municipality: bool, tied_by: str = "intervention_id") -> str:
     """The summary query over relations ``ledger``, ``accounts`` (account, budget_line,
     rep_account, rep_key) and ``enrolled`` (person_id [, municipality_code], person_key).
+
+    A booking is tied to a measure by the rule FP5 applies to a raw ledger: its
+    ``intervention_id`` is given — or, for a ledger without that column (``tied_by``
+    ``"person_id"``), its ``person_id``; without either (``"all"``), every booking.
 
     It groups by the small integer keys of the two relations (a representative account, an
     enrolled person) rather than by their strings, which DuckDB groups and sorts about a third
@@ -79,7 +83,7 @@ WITH booked AS (
         a.rep_key,
         CAST(ROUND(l.amount * 100) AS BIGINT) AS amount_ore,
         e.person_key,
-        {not_blank("l.intervention_id")} AS tied,
+        {"TRUE" if tied_by == "all" else not_blank(f"l.{tied_by}")} AS tied,
         CASE
             WHEN e.person_key IS NOT NULL THEN CAST(l.posting_date AS DATE)
             ELSE CAST(DATE_TRUNC('month', l.posting_date) AS DATE)

@@ -25,6 +25,7 @@ __all__ = [
     "ROWS_LISTED",
     "ledger_problems",
     "ledger_reference_problems",
+    "ledger_relation",
     "validate_parquet_ledger",
 ]
 
@@ -61,9 +62,38 @@ def _rows_problem(
     return problems
 
 
+#: The ledger's text columns, and those of them a ledger may lack.
+_TEXT_COLUMNS = ("municipality_code", "account", "person_id", "intervention_id")
+_OPTIONAL_TEXT = ("person_id", "intervention_id")
+
+
+def ledger_relation(
+    con: duckdb.DuckDBPyConnection, path: Path | str, *, row_numbers: bool = False
+) -> str:
+    """SQL for the Parquet ledger at ``path`` as the rules and the summary read it, the way
+    the pandas loader reads it: the text columns as text whatever their Parquet type (ids
+    may be stored as numbers), and the optional ``person_id`` and ``intervention_id`` as
+    missing values where the file has no such column."""
+    source = f"read_parquet('{path}'{', file_row_number = true' if row_numbers else ''})"
+    types = {
+        name: str(kind)
+        for name, kind, *_ in con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet('{path}')"
+        ).fetchall()
+    }
+    as_text = [
+        f"CAST({name} AS VARCHAR) AS {name}"
+        for name in _TEXT_COLUMNS
+        if name in types and types[name] != "VARCHAR"
+    ]
+    missing = [f"CAST(NULL AS VARCHAR) AS {name}" for name in _OPTIONAL_TEXT if name not in types]
+    replace = f" REPLACE ({', '.join(as_text)})" if as_text else ""
+    return f"SELECT *{replace}{''.join(', ' + m for m in missing)} FROM {source}"
+
+
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = connect()
-    con.execute(f"CREATE VIEW l AS SELECT * FROM read_parquet('{path}', file_row_number = true)")
+    con.execute(f"CREATE VIEW l AS {ledger_relation(con, path, row_numbers=True)}")
     return con
 
 
@@ -133,6 +163,15 @@ def _ledger_problems(path: Path, file: str, key: bytes | None) -> tuple[list[Pro
         problems += _rows_problem(
             con, "amount IS NULL OR isnan(amount)", file, "amount", empty, "fill in the value"
         )
+        if types["posting_date"].upper().startswith("TIMESTAMP"):  # as the pandas loader does
+            problems += _rows_problem(
+                con,
+                "CAST(posting_date AS DATE) <> posting_date",
+                file,
+                "posting_date",
+                "a time of day other than midnight (rule: posting_date holds days)",
+                "write the date without a time of day",
+            )
         if "municipality_code" in types and _bad_codes(con):
             problems += _rows_problem(
                 con,
@@ -143,7 +182,7 @@ def _ledger_problems(path: Path, file: str, key: bytes | None) -> tuple[list[Pro
                 "use the 3-digit code",
             )
         if "person_id" in types:
-            problems += _cpr_problems(con, file, key)
+            problems += _person_id_problems(con, file, key)
         return problems, True
     finally:
         con.close()
@@ -203,8 +242,32 @@ def _bad_codes(con: duckdb.DuckDBPyConnection) -> bool:
     return bool((~codes.fillna("").astype(str).str.fullmatch("[0-9]{1,3}")).any())
 
 
-def _cpr_problems(con: duckdb.DuckDBPyConnection, file: str, key: bytes | None) -> list[Problem]:
+def _person_id_problems(
+    con: duckdb.DuckDBPyConnection, file: str, key: bytes | None
+) -> list[Problem]:
+    """CPR-shaped ``person_id``s, and ids with white space around them (the pandas loader
+    strips it; the summary would not find such a person among the enrolled ones), both
+    found among the distinct ids."""
     distinct = _distinct(con, "person_id").dropna()
+    spaced = distinct[distinct != distinct.str.strip()]
+    problems = _cpr_problems(con, file, key, distinct)
+    if not spaced.empty:
+        con.register("spaced_values", pd.DataFrame({"person_id": spaced.to_numpy(dtype=object)}))
+        problems += _rows_problem(
+            con,
+            "person_id IN (SELECT person_id FROM spaced_values)",
+            file,
+            "person_id",
+            "white space before or after the id (rule: the DuckDB engine reads ids as they are "
+            "stored)",
+            "remove the spaces in the export, or use --engine pandas, which strips them",
+        )
+    return problems
+
+
+def _cpr_problems(
+    con: duckdb.DuckDBPyConnection, file: str, key: bytes | None, distinct: pd.Series
+) -> list[Problem]:
     cpr = distinct[privacy.cpr_mask(distinct)]  # the same rule as the pandas loader
     if cpr.empty:
         return []
