@@ -229,6 +229,25 @@ def test_duckdb_engine_agrees_with_pandas_on_unusual_ledgers_or_refuses_clearly(
             assert got[key] == value, key
 
 
+@pytest.mark.slow
+def test_duckdb_engine_on_a_csv_ledger_without_person_ids(tmp_path, pandas_tables) -> None:
+    """A CSV ledger reaches DuckDB as a frame; without its optional person_id column the
+    engines still agree (the cross-sector indicators are not computed by either)."""
+    import shutil
+
+    folder = tmp_path / "csv"
+    shutil.copytree(EXAMPLE, folder)
+    ledger = pd.read_csv(folder / "ledger.csv", sep=None, engine="python", dtype=str)
+    ledger.drop(columns=["person_id"]).to_csv(folder / "ledger.csv", index=False)
+    expected, _ = load_with_engine(folder, "pandas")
+    tables, result = load_with_engine(folder, "duckdb")
+    assert tables is not None and expected is not None, result.errors
+    want = {r.id: r.value for r in compute(expected, parse_period("2025"))}
+    got = {r.id: r.value for r in compute(tables, parse_period("2025"))}
+    assert want["xs.baseline"] is None and got["xs.baseline"] is None
+    assert {k for k, v in got.items() if v is None} == {k for k, v in want.items() if v is None}
+
+
 @pytest.fixture(params=["as it comes", "references before the summary"])
 def references_first(request, monkeypatch) -> threading.Event | None:
     """Either order of the load's last steps. Forced: pandas finishes first, so the ledger's

@@ -81,8 +81,13 @@ def _duckdb_summary(
 
     con = connect()
     try:
-        if isinstance(ledger_source, pd.DataFrame):
-            con.register("ledger", ledger_source)
+        if isinstance(ledger_source, pd.DataFrame):  # as ledger_relation reads a Parquet one
+            missing = {
+                name: pd.Series(pd.NA, index=ledger_source.index, dtype="string")
+                for name in ("person_id", "intervention_id")
+                if name not in ledger_source
+            }
+            con.register("ledger", ledger_source.assign(**missing))
         else:
             from noegletal.engine.validate import ledger_relation
 
