@@ -324,6 +324,23 @@ def test_spark_and_duckdb_give_identical_indicators(pandas_tables, duckdb_tables
         assert a == b
 
 
+@pytest.mark.spark
+@pytest.mark.parametrize(
+    "variant", ["person ids stored as numbers", "no person_id column", "no intervention_id column"]
+)
+def test_spark_reads_unusual_parquet_ledgers_as_duckdb_does(
+    tmp_path, pandas_tables, variant
+) -> None:
+    pytest.importorskip("pyspark")
+    folder = _example_as_parquet(tmp_path, pandas_tables, _LEDGER_VARIANTS[variant])
+    duckdb_tables, _ = load_with_engine(folder, "duckdb")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spark_tables, result = load_with_engine(folder, "spark")
+    assert spark_tables is not None and duckdb_tables is not None, result.problems
+    pd.testing.assert_frame_equal(spark_tables.ledger, duckdb_tables.ledger)
+
+
 def test_summarise_refuses_the_pandas_engine(pandas_tables) -> None:
     with pytest.raises(ValueError, match="does not summarise"):
         summarise_ledger(

@@ -27,7 +27,13 @@ import pandas as pd
 from noegletal.data import privacy
 from noegletal.data.problems import DataError, Problem
 from noegletal.data.tables import Tables
-from noegletal.engine.ledger import account_table, enrolled_table, finish_summary, summary_sql
+from noegletal.engine.ledger import (
+    LEDGER_OPTIONAL,
+    account_table,
+    enrolled_table,
+    finish_summary,
+    summary_sql,
+)
 
 if TYPE_CHECKING:  # the loader (pandera …) is imported once the ledger work has begun
     from noegletal.data.load import LoadResult
@@ -81,13 +87,8 @@ def _duckdb_summary(
 
     con = connect()
     try:
-        if isinstance(ledger_source, pd.DataFrame):  # as ledger_relation reads a Parquet one
-            missing = {
-                name: pd.Series(pd.NA, index=ledger_source.index, dtype="string")
-                for name in ("person_id", "intervention_id")
-                if name not in ledger_source
-            }
-            con.register("ledger", ledger_source.assign(**missing))
+        if isinstance(ledger_source, pd.DataFrame):
+            con.register("ledger", _with_optional_ids(ledger_source))
         else:
             from noegletal.engine.validate import ledger_relation
 
@@ -104,12 +105,27 @@ def _duckdb_summary(
 def _spark_summary(
     ledger_source: str | pd.DataFrame, accounts: pd.DataFrame, enrolled: pd.DataFrame, by_code: bool
 ) -> pd.DataFrame:
-    from noegletal.engine.spark import run_spark_sql
+    from noegletal.engine.spark import as_ledger, run_spark_sql
 
+    ledger = ledger_source
+    if isinstance(ledger, pd.DataFrame):
+        ledger = _with_optional_ids(ledger)
     return run_spark_sql(
         summary_sql(by_code, _tied_by(ledger_source)),
-        {"ledger": ledger_source, "accounts": accounts, "enrolled": enrolled},
+        {"ledger": ledger, "accounts": accounts, "enrolled": enrolled},
+        prepare={"ledger": as_ledger},
     )
+
+
+def _with_optional_ids(ledger: pd.DataFrame) -> pd.DataFrame:
+    """A ledger frame with the optional id columns it lacks added as missing values, as
+    :func:`~noegletal.engine.validate.ledger_relation` reads a Parquet ledger."""
+    missing = {
+        name: pd.Series(pd.NA, index=ledger.index, dtype="string")
+        for name in LEDGER_OPTIONAL
+        if name not in ledger
+    }
+    return ledger.assign(**missing) if missing else ledger
 
 
 def summary_inputs(

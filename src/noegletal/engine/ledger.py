@@ -28,6 +28,8 @@ import pandas as pd
 from noegletal.data.accounts import map_accounts, split_list
 
 __all__ = [
+    "LEDGER_OPTIONAL",
+    "LEDGER_TEXT",
     "SUMMARY_SQL",
     "TIED",
     "account_table",
@@ -40,6 +42,12 @@ __all__ = [
 
 #: ``intervention_id`` of summary rows that stand for bookings tied to measures.
 TIED = "*"
+
+#: The ledger's text columns (read as text whatever their stored type: ids may be stored as
+#: numbers), and those of them a ledger may lack (read as missing values), as the pandas
+#: loader reads them.
+LEDGER_TEXT = ("municipality_code", "account", "person_id", "intervention_id")
+LEDGER_OPTIONAL = ("person_id", "intervention_id")
 
 
 def not_blank(column: str) -> str:

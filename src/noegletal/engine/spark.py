@@ -13,15 +13,16 @@ read (HDFS, S3, a shared mount); see ``docs/scale.md``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from noegletal.engine.ledger import spark_sql
+from noegletal.engine.ledger import LEDGER_OPTIONAL, LEDGER_TEXT, spark_sql
 from noegletal.scratch import scratch_dir
 
-__all__ = ["run_spark_sql", "spark_session"]
+__all__ = ["as_ledger", "run_spark_sql", "spark_session"]
 
 _SESSION: Any = None
 
@@ -46,6 +47,9 @@ def spark_session() -> Any:
             .config("spark.driver.memory", os.environ.get("NOEGLETAL_SPARK_MEMORY", "2g"))
         )
     builder = builder.config("spark.sql.session.timeZone", "UTC")
+    # Spark cannot read Parquet timestamps in nanoseconds (what pandas writes): read them as
+    # numbers, which as_ledger turns back into timestamps.
+    builder = builder.config("spark.sql.legacy.parquet.nanosAsLong", "true")
     _SESSION = builder.getOrCreate()
     _SESSION.sparkContext.setLogLevel("ERROR") if not remote else None
     return _SESSION
@@ -63,14 +67,42 @@ def _to_parquet(frame: pd.DataFrame, folder: Path, name: str) -> str:
     return str(path)
 
 
-def run_spark_sql(sql: str, relations: dict[str, str | pd.DataFrame]) -> pd.DataFrame:
+def as_ledger(frame: Any) -> Any:
+    """A Spark DataFrame of the ledger read as the pandas loader reads it (text columns as
+    text, missing optional id columns as missing values; see
+    :func:`noegletal.engine.validate.ledger_relation`)."""
+    from pyspark.sql import functions as F
+
+    kinds = dict(frame.dtypes)
+    if kinds.get("posting_date") == "bigint":  # nanoseconds (validated as a timestamp)
+        frame = frame.withColumn(
+            "posting_date", F.timestamp_micros(F.floor(F.col("posting_date") / 1000))
+        )
+    for name in LEDGER_TEXT:
+        if name in kinds and kinds[name] != "string":
+            frame = frame.withColumn(name, F.col(name).cast("string"))
+    for name in LEDGER_OPTIONAL:
+        if name not in kinds:
+            frame = frame.withColumn(name, F.lit(None).cast("string"))
+    return frame
+
+
+def run_spark_sql(
+    sql: str,
+    relations: dict[str, str | pd.DataFrame],
+    prepare: dict[str, Callable[[Any], Any]] | None = None,
+) -> pd.DataFrame:
     """Run DuckDB-dialect ``sql`` on Spark over ``relations`` (name → Parquet path or
-    DataFrame) and return the result as a DataFrame."""
+    DataFrame; ``prepare`` may adjust a relation as read) and return the result as a
+    DataFrame."""
     spark = spark_session()
     with scratch_dir("spark") as tmp:
         for name, source in relations.items():
             path = source if isinstance(source, str) else _to_parquet(source, Path(tmp), name)
-            spark.read.parquet(path).createOrReplaceTempView(name)
+            frame = spark.read.parquet(path)
+            if prepare and name in prepare:
+                frame = prepare[name](frame)
+            frame.createOrReplaceTempView(name)
         result = spark.sql(spark_sql(sql))
         columns = result.columns
         rows = result.collect()

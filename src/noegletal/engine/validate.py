@@ -19,7 +19,7 @@ from noegletal.data.accounts import map_accounts
 from noegletal.data.io import unreadable_parquet, zoned_dates_problem
 from noegletal.data.problems import Problem
 from noegletal.engine.db import connect
-from noegletal.engine.ledger import not_blank
+from noegletal.engine.ledger import LEDGER_OPTIONAL, LEDGER_TEXT, not_blank
 
 __all__ = [
     "ROWS_LISTED",
@@ -62,11 +62,6 @@ def _rows_problem(
     return problems
 
 
-#: The ledger's text columns, and those of them a ledger may lack.
-_TEXT_COLUMNS = ("municipality_code", "account", "person_id", "intervention_id")
-_OPTIONAL_TEXT = ("person_id", "intervention_id")
-
-
 def ledger_relation(
     con: duckdb.DuckDBPyConnection, path: Path | str, *, row_numbers: bool = False
 ) -> str:
@@ -83,10 +78,10 @@ def ledger_relation(
     }
     as_text = [
         f"CAST({name} AS VARCHAR) AS {name}"
-        for name in _TEXT_COLUMNS
+        for name in LEDGER_TEXT
         if name in types and types[name] != "VARCHAR"
     ]
-    missing = [f"CAST(NULL AS VARCHAR) AS {name}" for name in _OPTIONAL_TEXT if name not in types]
+    missing = [f"CAST(NULL AS VARCHAR) AS {name}" for name in LEDGER_OPTIONAL if name not in types]
     replace = f" REPLACE ({', '.join(as_text)})" if as_text else ""
     return f"SELECT *{replace}{''.join(', ' + m for m in missing)} FROM {source}"
 
