@@ -431,3 +431,27 @@ def test_split_gives_each_municipality_its_own_rows_in_order(tables: Tables, shu
         pd.testing.assert_series_equal(
             one.ledger_budget_line, expected.ledger_budget_line, check_names=False
         )
+
+
+def test_duckdb_engine_with_municipality_codes_stored_as_numbers(
+    national: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    """Codes stored as numbers in one table and as text in another are the same codes. The
+    ledger summary computed early from the raw files must not be used then: its enrolled
+    persons were found twice (101 and "101"), which repeated their bookings in the join."""
+    import shutil
+
+    from noegletal.engine import load_with_engine
+
+    out_dir, _ = national
+    folder = tmp_path / "numbers"
+    shutil.copytree(out_dir, folder)
+    interventions = pd.read_parquet(folder / "interventions.parquet")
+    codes = interventions["municipality_code"].astype("int64")
+    interventions.assign(municipality_code=codes).to_parquet(
+        folder / "interventions.parquet", index=False
+    )
+    as_text, _ = load_with_engine(out_dir, "duckdb")
+    as_numbers, result = load_with_engine(folder, "duckdb")
+    assert as_text is not None and as_numbers is not None, result.errors
+    pd.testing.assert_frame_equal(as_numbers.ledger, as_text.ledger)

@@ -41,9 +41,10 @@ _INPUTS = {
 
 
 def _rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The distinct rows of ``frame`` as text, sorted: equal for two frames exactly when they
-    hold the same set of rows."""
-    text = frame.astype("string").fillna("\0").drop_duplicates()
+    """The rows of ``frame`` as text, sorted: equal for two frames exactly when they hold the
+    same rows, each as many times (a repeated enrolled person would repeat ledger rows in
+    the summary's join: ``101`` read as a number from one table and as text from another)."""
+    text = frame.astype("string").fillna("\0")
     return text.sort_values(list(text.columns)).reset_index(drop=True)
 
 
