@@ -455,3 +455,49 @@ def test_duckdb_engine_with_municipality_codes_stored_as_numbers(
     as_numbers, result = load_with_engine(folder, "duckdb")
     assert as_text is not None and as_numbers is not None, result.errors
     pd.testing.assert_frame_equal(as_numbers.ledger, as_text.ledger)
+
+
+def _national_variant(out_dir: Path, folder: Path, table: str, change) -> Path:  # type: ignore[no-untyped-def]
+    import shutil
+
+    shutil.copytree(out_dir, folder)
+    frame = change(pd.read_parquet(folder / f"{table}.parquet"))
+    frame.to_parquet(folder / f"{table}.parquet", index=False)
+    return folder
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_table_without_municipality_codes_is_refused(
+    national: tuple[Path, list[Path]], tmp_path: Path, engine: str
+) -> None:
+    """Without codes, the ledger would be given whole to every municipality: refused."""
+    from noegletal.engine import load_with_engine
+
+    folder = _national_variant(
+        national[0], tmp_path / "m", "ledger", lambda f: f.drop(columns="municipality_code")
+    )
+    tables, result = load_with_engine(folder, engine)
+    assert tables is None
+    [problem] = result.errors
+    assert (problem.file, problem.column) == ("ledger.parquet", "municipality_code")
+    assert "several municipalities" in problem.rule
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_rows_of_a_municipality_outside_the_data_set_are_named_and_left_out(
+    national: tuple[Path, list[Path]], tmp_path: Path, engine: str
+) -> None:
+    from noegletal.engine import load_with_engine
+
+    def stray(frame: pd.DataFrame) -> pd.DataFrame:
+        code = frame["municipality_code"].where(frame.index % 100 != 7, "999")
+        return frame.assign(municipality_code=code)
+
+    folder = _national_variant(national[0], tmp_path / "m", "ledger", stray)
+    expected, _ = load_with_engine(national[0], engine)
+    tables, result = load_with_engine(folder, engine)
+    assert tables is not None and expected is not None, result.errors
+    stray_rows = sum(1 + p.more_rows for p in result.warnings if "999" in p.rule)
+    assert stray_rows == len(pd.read_parquet(folder / "ledger.parquet").query("index % 100 == 7"))
+    assert {p.file for p in result.warnings if "999" in p.rule} == {"ledger.parquet"}
+    assert "999" not in set(tables.municipality_codes)

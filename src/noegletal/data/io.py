@@ -44,6 +44,7 @@ __all__ = [
     "find_table_file",
     "load_mapping",
     "read_table",
+    "unknown_code_warnings",
     "unreadable_parquet",
     "zoned_dates_problem",
 ]
@@ -212,6 +213,25 @@ def unreadable_parquet(file: str, exc: BaseException) -> Problem:
         f"the file cannot be read as Parquet ({reason})",
         "write the table again from its source (or export it as CSV)",
     )
+
+
+def unknown_code_warnings(file: str, code: str, rows: list[int], count: int) -> list[Problem]:
+    """Warnings for a ``municipality_code`` that no measure has, naming its first ``rows`` of
+    ``count``: they belong to no municipality of the data set and are left out."""
+    return [
+        Problem(
+            file,
+            f"municipality_code {code} is not one of the measures' municipalities (rule: the "
+            "municipalities are those of interventions); its rows are left out",
+            "correct the code, or remove the rows of municipalities outside the data set",
+            row=row,
+            column="municipality_code",
+            value=code if i == 0 else None,
+            severity="warning",
+            more_rows=count - len(rows) if i == len(rows) - 1 else 0,
+        )
+        for i, row in enumerate(rows)
+    ]
 
 
 def zoned_dates_problem(file: str, column: str, zone: str) -> Problem:

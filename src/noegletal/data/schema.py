@@ -25,11 +25,20 @@ with warnings.catch_warnings():
 
 from noegletal import codes
 from noegletal.data.accounts import map_accounts, split_list
-from noegletal.data.problems import Problem
+from noegletal.data.io import unknown_code_warnings
+from noegletal.data.problems import FIRST_ROWS_SHOWN, Problem
 from noegletal.data.spec import MUNICIPALITY_CODE, ColumnSpec, TableSpec
-from noegletal.lookup import positions_in_each
+from noegletal.lookup import positions_in, positions_in_each
 
-__all__ = ["build_schema", "check_cross_table", "check_table"]
+__all__ = [
+    "SHARED_TABLES",
+    "build_schema",
+    "check_cross_table",
+    "check_table",
+    "missing_code_problem",
+    "several_municipalities",
+    "unknown_code_problems",
+]
 
 
 @dataclass(frozen=True)
@@ -292,9 +301,52 @@ def _missing_references(
     return problems
 
 
+#: Tables that may serve every municipality of a data set of several (no municipality_code).
+SHARED_TABLES = ("budget_lines", "reference")
+
+
+def several_municipalities(interventions: pd.DataFrame | None) -> bool:
+    """Whether the measures belong to more than one municipality."""
+    return (
+        interventions is not None
+        and MUNICIPALITY_CODE.name in interventions
+        and interventions[MUNICIPALITY_CODE.name].nunique() > 1
+    )
+
+
+def missing_code_problem(file: str) -> Problem:
+    """A table of a data set of several municipalities without ``municipality_code``: it would
+    be given whole to every municipality (the ledger's spend counted once for each)."""
+    return Problem(
+        file,
+        "no municipality_code column in a data set of several municipalities (rule: every "
+        f"table but {' and '.join(SHARED_TABLES)} says whose rows it holds)",
+        "add the municipality_code column (3 digits) to the export",
+        column=MUNICIPALITY_CODE.name,
+    )
+
+
+def unknown_code_problems(values: pd.Series, known: pd.Series, file: str) -> list[Problem]:
+    """Warnings for each ``municipality_code`` of ``values`` that no measure has."""
+    position = positions_in(values, pd.unique(known.dropna()))
+    rows = values[values.notna().to_numpy() & (position < 0)]
+    problems: list[Problem] = []
+    for code, group in rows.groupby(rows, sort=True):
+        named = [int(row) for row in group.index[:FIRST_ROWS_SHOWN]]
+        problems += unknown_code_warnings(file, str(code), named, len(group))
+    return problems
+
+
 def check_cross_table(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
     """Rules between tables (see module docstring)."""
     problems: list[Problem] = []
+    if several_municipalities(frames.get("interventions")):
+        codes = frames["interventions"][MUNICIPALITY_CODE.name]
+        for name, frame in frames.items():
+            if MUNICIPALITY_CODE.name in frame:
+                problems += unknown_code_problems(frame[MUNICIPALITY_CODE.name], codes, files[name])
+            elif name not in SHARED_TABLES:
+                problems.append(missing_code_problem(files[name]))
     interventions = frames.get("interventions")
     if interventions is not None and "intervention_id" in interventions:
         referring = [

@@ -211,7 +211,13 @@ def load_with_engine(
             interrupt_budgeted()
         raise
     if sql_ledger and result.municipality is not None:
+        from noegletal.data.schema import missing_code_problem, several_municipalities
         from noegletal.engine.validate import ledger_problems, ledger_reference_problems
+
+        if several_municipalities(result.frames.get("interventions")) and (
+            "municipality_code" not in _ledger_columns(str(parquet_ledger))
+        ):
+            result.problems.append(missing_code_problem(parquet_ledger.name))
 
         problems, readable = (
             (ledger.problems, ledger.readable)

@@ -16,8 +16,8 @@ import pandas as pd
 
 from noegletal.data import privacy
 from noegletal.data.accounts import map_accounts
-from noegletal.data.io import unreadable_parquet, zoned_dates_problem
-from noegletal.data.problems import Problem
+from noegletal.data.io import unknown_code_warnings, unreadable_parquet, zoned_dates_problem
+from noegletal.data.problems import FIRST_ROWS_SHOWN, Problem
 from noegletal.engine.db import connect
 from noegletal.engine.ledger import LEDGER_OPTIONAL, LEDGER_TEXT, not_blank
 
@@ -206,6 +206,9 @@ def ledger_reference_problems(path: Path, frames: dict[str, pd.DataFrame]) -> li
             )
         if "budget_lines" in frames:
             problems += _unmapped_accounts(con, file, frames["budget_lines"])
+        interventions = frames.get("interventions")
+        if "municipality_code" in columns and interventions is not None:
+            problems += _unknown_codes(con, file, interventions)
         return problems
     finally:
         con.close()
@@ -229,6 +232,29 @@ def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> pd.Series:
     if str(relation.types[0]) == "VARCHAR":
         return relation.to_arrow_table().to_pandas()[column]
     return relation.df()[column]
+
+
+def _unknown_codes(
+    con: duckdb.DuckDBPyConnection, file: str, interventions: pd.DataFrame
+) -> list[Problem]:
+    """Warnings for the ledger's municipality codes that no measure has (in a data set of
+    several municipalities): their bookings are left out."""
+    if "municipality_code" not in interventions:
+        return []
+    known = set(interventions["municipality_code"].dropna())
+    if len(known) < 2:
+        return []
+    problems: list[Problem] = []
+    for code in sorted(set(_distinct(con, "municipality_code").dropna()) - known):
+        ((count,),) = con.execute(
+            "SELECT COUNT(*) FROM l WHERE municipality_code = ?", [code]
+        ).fetchall()
+        rows = con.execute(
+            "SELECT file_row_number + 1 FROM l WHERE municipality_code = ? ORDER BY 1 LIMIT ?",
+            [code, FIRST_ROWS_SHOWN],
+        ).fetchall()
+        problems += unknown_code_warnings(file, str(code), [int(r[0]) for r in rows], count)
+    return problems
 
 
 def _bad_codes(con: duckdb.DuckDBPyConnection) -> bool:
