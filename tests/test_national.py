@@ -501,3 +501,21 @@ def test_rows_of_a_municipality_outside_the_data_set_are_named_and_left_out(
     assert stray_rows == len(pd.read_parquet(folder / "ledger.parquet").query("index % 100 == 7"))
     assert {p.file for p in result.warnings if "999" in p.rule} == {"ledger.parquet"}
     assert "999" not in set(tables.municipality_codes)
+
+
+def test_indicators_command_points_to_the_warnings(
+    national: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    def stray(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(
+            municipality_code=frame["municipality_code"].where(frame.index > 0, "999")
+        )
+
+    folder = _national_variant(national[0], tmp_path / "m", "population", stray)
+    result = CliRunner().invoke(
+        app, ["indicators", "--data", str(folder), "--period", "2025", "--by", "municipality",
+              "--format", "none"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1 warning(s) about the data" in result.output
+    assert f"noegletal validate {folder}" in result.output

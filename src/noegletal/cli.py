@@ -228,6 +228,12 @@ def indicators(
         _print_result(result)
         err.print(f"{data}: invalid data — nothing was computed.", markup=False)
         raise typer.Exit(1)
+    if result.warnings:
+        groups = len(format_problems(result.warnings))
+        err.print(
+            f"{data}: {groups} warning(s) about the data — `noegletal validate {data}` lists them.",
+            markup=False,
+        )
     try:
         resolved = resolve_period(period, tables.extract_date)
     except PeriodError as exc:
