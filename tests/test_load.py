@@ -165,6 +165,7 @@ def test_extra_columns_are_kept_out_and_ignored(tiny_dir: Path) -> None:
         ("1.234.567,25", ",", 1234567.25),  # thousands separators with decimal comma
         ("-41,5", ",", -41.5),
         ("12 500", ".", 12500.0),  # a space as thousands separator
+        ("\u22121.907.114", ",", -1907114.0),  # the typographic minus of printed reports
     ],
 )
 def test_parse_number_forms(text: str, decimal: str, expected: float) -> None:

@@ -3,7 +3,8 @@
 Each parser returns the typed values and a boolean mask of cells that could not be read, so
 the caller can name the rows. Accepted forms (``DATA.md``):
 
-* numbers: ``1234.5`` or, in a decimal-comma file, ``1234,5`` and ``1.234,5``;
+* numbers: ``1234.5`` or, in a decimal-comma file, ``1234,5`` and ``1.234,5``; the minus
+  sign may be ``-`` or the typographic ``−`` (U+2212);
 * dates: ``YYYY-MM-DD`` and Danish ``DD-MM-YYYY`` (also ``DD.MM.YYYY``), normalised to
   ``datetime64``; an Excel date-time at midnight is a date;
 * ``birth_date`` may be ``YYYY-MM``, read as the first day of that month;
@@ -95,6 +96,8 @@ def parse_number(
         bad = np.zeros(len(values), dtype=bool)
     else:
         text = blank_to_na(values).astype("string").str.replace(r"[\s\u00a0]", "", regex=True)
+        # The minus sign of typeset Danish numbers (as this program's reports print them).
+        text = text.str.replace("\u2212", "-", regex=False)
         if decimal == ",":
             grouped = text.str.match(_THOUSANDS_COMMA_DEC).fillna(False)
             text = text.where(~grouped, text.str.replace(".", "", regex=False))
