@@ -27,16 +27,20 @@ from noegletal import codes
 from noegletal.data.accounts import map_accounts, split_list
 from noegletal.data.io import unknown_code_warnings
 from noegletal.data.problems import FIRST_ROWS_SHOWN, Problem
-from noegletal.data.spec import MUNICIPALITY_CODE, ColumnSpec, TableSpec
+from noegletal.data.spec import (
+    MUNICIPALITY_CODE,
+    SHARED_TABLES,
+    ColumnSpec,
+    TableSpec,
+    several_municipalities,
+)
 from noegletal.lookup import positions_in, positions_in_each
 
 __all__ = [
-    "SHARED_TABLES",
     "build_schema",
     "check_cross_table",
     "check_table",
     "missing_code_problem",
-    "several_municipalities",
     "unknown_code_problems",
 ]
 
@@ -299,19 +303,6 @@ def _missing_references(
             for row in values.index[bad]
         ]
     return problems
-
-
-#: Tables that may serve every municipality of a data set of several (no municipality_code).
-SHARED_TABLES = ("budget_lines", "reference")
-
-
-def several_municipalities(interventions: pd.DataFrame | None) -> bool:
-    """Whether the measures belong to more than one municipality."""
-    return (
-        interventions is not None
-        and MUNICIPALITY_CODE.name in interventions
-        and interventions[MUNICIPALITY_CODE.name].nunique() > 1
-    )
 
 
 def missing_code_problem(file: str) -> Problem:

@@ -8,11 +8,22 @@ test. Change a rule here and all three follow.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from noegletal import codes
 
-__all__ = ["IDENTIFIER_COLUMNS", "TABLES", "ColumnSpec", "TableSpec", "table_spec"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "IDENTIFIER_COLUMNS",
+    "SHARED_TABLES",
+    "TABLES",
+    "ColumnSpec",
+    "TableSpec",
+    "several_municipalities",
+    "table_spec",
+]
 
 Kind = Literal["str", "int", "float", "date", "month_or_date", "datetime"]
 
@@ -257,6 +268,18 @@ TABLES: dict[str, TableSpec] = {
 
 #: Optional column present in every table of a multi-municipality data set.
 MUNICIPALITY_CODE = ColumnSpec("municipality_code", required=False, fix="use the 3-digit code")
+
+#: Tables that may serve every municipality of a data set of several (no municipality_code).
+SHARED_TABLES = ("budget_lines", "reference")
+
+
+def several_municipalities(interventions: pd.DataFrame | None) -> bool:
+    """Whether the measures belong to more than one municipality."""
+    return (
+        interventions is not None
+        and MUNICIPALITY_CODE.name in interventions
+        and interventions[MUNICIPALITY_CODE.name].nunique() > 1
+    )
 
 
 def table_spec(name: str) -> TableSpec:

@@ -211,7 +211,8 @@ def load_with_engine(
             interrupt_budgeted()
         raise
     if sql_ledger and result.municipality is not None:
-        from noegletal.data.schema import missing_code_problem, several_municipalities
+        from noegletal.data.schema import missing_code_problem
+        from noegletal.data.spec import several_municipalities
         from noegletal.engine.validate import ledger_problems, ledger_reference_problems
 
         if several_municipalities(result.frames.get("interventions")) and (

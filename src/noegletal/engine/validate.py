@@ -18,6 +18,7 @@ from noegletal.data import privacy
 from noegletal.data.accounts import map_accounts
 from noegletal.data.io import unknown_code_warnings, unreadable_parquet, zoned_dates_problem
 from noegletal.data.problems import FIRST_ROWS_SHOWN, Problem
+from noegletal.data.spec import several_municipalities
 from noegletal.engine.db import connect
 from noegletal.engine.ledger import LEDGER_OPTIONAL, LEDGER_TEXT, not_blank
 
@@ -206,9 +207,8 @@ def ledger_reference_problems(path: Path, frames: dict[str, pd.DataFrame]) -> li
             )
         if "budget_lines" in frames:
             problems += _unmapped_accounts(con, file, frames["budget_lines"])
-        interventions = frames.get("interventions")
-        if "municipality_code" in columns and interventions is not None:
-            problems += _unknown_codes(con, file, interventions)
+        if "municipality_code" in columns:
+            problems += _unknown_codes(con, file, frames.get("interventions"))
         return problems
     finally:
         con.close()
@@ -235,15 +235,13 @@ def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> pd.Series:
 
 
 def _unknown_codes(
-    con: duckdb.DuckDBPyConnection, file: str, interventions: pd.DataFrame
+    con: duckdb.DuckDBPyConnection, file: str, interventions: pd.DataFrame | None
 ) -> list[Problem]:
     """Warnings for the ledger's municipality codes that no measure has (in a data set of
     several municipalities): their bookings are left out."""
-    if "municipality_code" not in interventions:
+    if not several_municipalities(interventions):
         return []
     known = set(interventions["municipality_code"].dropna())
-    if len(known) < 2:
-        return []
     problems: list[Problem] = []
     for code in sorted(set(_distinct(con, "municipality_code").dropna()) - known):
         ((count,),) = con.execute(
