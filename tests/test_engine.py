@@ -248,6 +248,30 @@ def test_duckdb_engine_on_a_csv_ledger_without_person_ids(tmp_path, pandas_table
     assert {k for k, v in got.items() if v is None} == {k for k, v in want.items() if v is None}
 
 
+def test_validate_command_checks_a_parquet_ledger_in_duckdb(tmp_path, pandas_tables) -> None:
+    """``noegletal validate --engine duckdb`` lists the problems of a Parquet ledger as the
+    pandas engine does (row and column), without reading the ledger into pandas."""
+    from typer.testing import CliRunner
+
+    from noegletal.cli import app
+
+    def spoil(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[[4], "account"] = None
+        return frame
+
+    folder = _example_as_parquet(tmp_path, pandas_tables, spoil)
+    rows = len(pandas_tables.ledger)
+    for engine in ("pandas", "duckdb"):
+        result = CliRunner().invoke(app, ["validate", str(folder), "--engine", engine])
+        assert result.exit_code == 1, result.output
+        assert "ledger.parquet, row 5, column account: empty cell" in result.output
+        assert f"read ledger.parquet: {rows:,} rows" in result.output
+    (tmp_path / "clean").mkdir()
+    clean = _example_as_parquet(tmp_path / "clean", pandas_tables)
+    result = CliRunner().invoke(app, ["validate", str(clean), "--engine", "duckdb"])
+    assert result.exit_code == 0 and "valid (15 tables, 0 warning(s))" in result.output
+
+
 @pytest.fixture(params=["as it comes", "references before the summary"])
 def references_first(request, monkeypatch) -> threading.Event | None:
     """Either order of the load's last steps. Forced: pandas finishes first, so the ledger's

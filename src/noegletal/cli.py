@@ -123,14 +123,34 @@ def _print_result(result: LoadResult) -> None:
 
 
 @app.command()
-def validate(data_dir: DataDir, mapping: MappingOpt = None) -> None:
+def validate(
+    data_dir: DataDir,
+    mapping: MappingOpt = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="pandas, or duckdb: a Parquet ledger is checked in DuckDB without reading it "
+            "into pandas (for millions of ledger rows).",
+        ),
+    ] = "pandas",
+) -> None:
     """Check every table of DATA_DIR against the data contract; list every problem.
 
     Exits with status 1 if any error is found (warnings alone exit 0).
     """
-    from noegletal.data.load import inspect_data_dir
+    key = privacy.load_pseudonym_key()
+    if engine == "duckdb":
+        from noegletal.engine import load_with_engine
 
-    result = inspect_data_dir(data_dir, mapping_path=mapping, key=privacy.load_pseudonym_key())
+        _, result = load_with_engine(data_dir, "duckdb", mapping_path=mapping, key=key)
+    elif engine == "pandas":
+        from noegletal.data.load import inspect_data_dir
+
+        result = inspect_data_dir(data_dir, mapping_path=mapping, key=key)
+    else:
+        err.print("--engine is pandas or duckdb", markup=False)
+        raise typer.Exit(2)
     _print_result(result)
     n_err, n_warn = len(result.errors), len(result.warnings)
     if n_err:

@@ -43,6 +43,7 @@ __all__ = [
     "file_sha256",
     "find_table_file",
     "load_mapping",
+    "parquet_rows",
     "read_table",
     "unknown_code_warnings",
     "unreadable_parquet",
@@ -213,6 +214,17 @@ def unreadable_parquet(file: str, exc: BaseException) -> Problem:
         f"the file cannot be read as Parquet ({reason})",
         "write the table again from its source (or export it as CSV)",
     )
+
+
+def parquet_rows(path: Path) -> int:
+    """The number of rows a Parquet file says it holds (0 if it cannot be read; the rules
+    that read it say why)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.read_metadata(path).num_rows)
+    except (OSError, ValueError):  # pyarrow's ArrowInvalid is a ValueError
+        return 0
 
 
 def unknown_code_warnings(file: str, code: str, rows: list[int], count: int) -> list[Problem]:

@@ -23,6 +23,7 @@ from noegletal.data.io import (
     file_sha256,
     find_table_file,
     load_mapping,
+    parquet_rows,
     read_table,
     zoned_dates_problem,
 )
@@ -235,7 +236,9 @@ def inspect_data_dir(
                 )
             continue
         if name in skip:
-            result.sources[name] = Source(name, path, path.suffix.lstrip("."), file_sha256(path))
+            source = Source(name, path, path.suffix.lstrip("."), file_sha256(path))
+            source.rows = parquet_rows(path) if source.format == "parquet" else 0
+            result.sources[name] = source
             files[name] = path.name
             continue
         raw, problems = read_table(path, spec, mapping.get(name))
